@@ -1,0 +1,23 @@
+//! The Mizan example app: every feature of the framework in one small app.
+//!
+//! [`app`] assembles it; `main.rs` hands it to [`mizan::cli::main`]. Tests build the same app
+//! without a socket.
+
+pub mod api;
+
+use mizan::{Frontend, Mizan};
+
+/// The built frontend (`make frontend` writes it).
+pub const FRONTEND_DIST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/frontend/dist");
+
+/// Where `codegen` writes the TypeScript client.
+pub const GENERATED_CLIENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/frontend/src/mizan.gen.ts");
+
+/// The example app.
+pub fn app() -> Mizan {
+    Mizan::new()
+        .title("Mizan example")
+        .functions(mizan::fns![api::echo, api::server_time])
+        .frontend(Frontend::from_dist(FRONTEND_DIST))
+        .codegen_output(GENERATED_CLIENT)
+}

@@ -1,0 +1,57 @@
+//! The home page, rendered by React in the embedded engine.
+
+use actix_web::http::StatusCode;
+use actix_web::test::{self, TestRequest};
+use serde_json::Value;
+
+use crate::service;
+
+async fn get(path: &str) -> (StatusCode, actix_web::http::header::HeaderMap, String) {
+    let app = service().await;
+    let response = test::call_service(&app, TestRequest::get().uri(path).to_request()).await;
+    let (status, headers) = (response.status(), response.headers().clone());
+    let body = test::read_body(response).await;
+    (status, headers, String::from_utf8(body.to_vec()).unwrap())
+}
+
+fn ssr_data(html: &str) -> Value {
+    let start =
+        html.find("window.__MIZAN_SSR_DATA__ = ").expect("SSR data script") + "window.__MIZAN_SSR_DATA__ = ".len();
+    let end = start + html[start..].find(";</script>").expect("end of the SSR data script");
+    serde_json::from_str(&html[start..end]).unwrap()
+}
+
+#[actix_web::test]
+async fn the_home_page_is_server_rendered_with_its_data() {
+    let (status, headers, html) = get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers.get("content-type").unwrap().to_str().unwrap().starts_with("text/html"));
+    assert!(html.starts_with("<!doctype html>"), "{html}");
+    let data = ssr_data(&html);
+    let iso = data["server_time"]["iso"].as_str().unwrap();
+    assert!(html.contains(&format!(">{iso}<")), "React rendered the context value into the markup: {html}");
+    assert_eq!(data["$local"], serde_json::json!({}));
+    assert!(html.contains(r#"data-testid="echo-input""#), "{html}");
+    assert!(html.contains(r#"<script type="module" src="/static/"#), "{html}");
+}
+
+#[actix_web::test]
+async fn pages_set_the_csrf_cookie() {
+    let (_, headers, _) = get("/").await;
+    let cookie = headers.get("set-cookie").expect("a CSRF cookie").to_str().unwrap();
+    assert!(cookie.starts_with("mizan_csrf="), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+}
+
+#[actix_web::test]
+async fn the_client_bundle_is_served() {
+    let (_, _, html) = get("/").await;
+    let start = html.find(r#"src="/static/"#).unwrap() + r#"src=""#.len();
+    let src = &html[start..start + html[start..].find('"').unwrap()];
+    let (status, headers, body) = get(src).await;
+    assert_eq!(status, StatusCode::OK, "{src}");
+    assert!(headers.get("content-type").unwrap().to_str().unwrap().starts_with("text/javascript"));
+    assert!(body.contains("hydrateRoot") || body.len() > 10_000, "the client bundle");
+    let (status, _, _) = get("/static/../Cargo.toml").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

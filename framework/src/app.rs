@@ -1,0 +1,182 @@
+//! Assembling an app: [`Mizan`] collects functions, the database and the frontend;
+//! [`Mizan::build`] checks them once; [`MizanApp::configure`] mounts everything on actix-web.
+
+use std::sync::Arc;
+
+use actix_web::web;
+use sea_orm::DatabaseConnection;
+
+use crate::pages::{Frontend, FrontendError, Pages, DEFAULT_SHELL};
+use crate::protocol::API_PREFIX;
+use crate::registry::{FunctionDef, Registry, RegistryError};
+
+/// Default request-body limit of calls: 1 MiB.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// The builder of a Mizan app.
+///
+/// ```no_run
+/// # use mizan::{Mizan, Frontend};
+/// # fn functions() -> Vec<mizan::FunctionDef> { Vec::new() }
+/// let app = Mizan::new()
+///     .functions(functions())
+///     .frontend(Frontend::from_dist("frontend/dist"))
+///     .build()
+///     .expect("a valid app");
+/// let factory = move || actix_web::App::new().configure(|cfg| app.configure(cfg));
+/// ```
+#[must_use]
+pub struct Mizan {
+    functions: Vec<FunctionDef>,
+    db: Option<DatabaseConnection>,
+    frontend: Option<Frontend>,
+    shell: String,
+    title: String,
+    prefix: String,
+    body_limit: usize,
+    codegen_output: Option<std::path::PathBuf>,
+}
+
+impl Default for Mizan {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Mizan {
+    /// An app with no functions, no database and no frontend.
+    pub fn new() -> Self {
+        Self {
+            functions: Vec::new(),
+            db: None,
+            frontend: None,
+            shell: DEFAULT_SHELL.to_owned(),
+            title: "Mizan".to_owned(),
+            prefix: API_PREFIX.to_owned(),
+            body_limit: DEFAULT_BODY_LIMIT,
+            codegen_output: None,
+        }
+    }
+
+    /// Registers server functions, usually listed with [`fns!`](crate::fns).
+    pub fn functions(mut self, functions: impl IntoIterator<Item = FunctionDef>) -> Self {
+        self.functions.extend(functions);
+        self
+    }
+
+    /// The database that [`Ctx::db`](crate::Ctx::db) hands to functions.
+    pub fn database(mut self, db: DatabaseConnection) -> Self {
+        self.db = Some(db);
+        self
+    }
+
+    /// The built frontend whose pages are rendered on the server.
+    pub fn frontend(mut self, frontend: Frontend) -> Self {
+        self.frontend = Some(frontend);
+        self
+    }
+
+    /// Replaces the page shell (a minijinja template; see [`DEFAULT_SHELL`] for its variables).
+    pub fn shell_template(mut self, template: impl Into<String>) -> Self {
+        self.shell = template.into();
+        self
+    }
+
+    /// The page title used when the rendered app sets none.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = title.into();
+        self
+    }
+
+    /// The URL prefix of the API (default `/api/mizan`).
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = prefix.into().trim_end_matches('/').to_owned();
+        self
+    }
+
+    /// The largest accepted call body in bytes (default 1 MiB).
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// Where `codegen` writes the TypeScript client (e.g. `frontend/src/mizan.gen.ts`).
+    pub fn codegen_output(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.codegen_output = Some(path.into());
+        self
+    }
+
+    /// The path set with [`Mizan::codegen_output`].
+    pub fn codegen_path(&self) -> Option<&std::path::Path> {
+        self.codegen_output.as_deref()
+    }
+
+    /// The registered functions, checked (for code generation without a server).
+    pub fn registry(&self) -> Result<Registry, RegistryError> {
+        Registry::new(self.functions.iter().cloned())
+    }
+
+    /// Checks the functions and loads the frontend.
+    pub fn build(self) -> Result<MizanApp, BuildError> {
+        let registry = Registry::new(self.functions)?;
+        let pages = match self.frontend {
+            Some(frontend) => Some(Pages::new(frontend.load()?, self.shell, self.title)?),
+            None => None,
+        };
+        Ok(MizanApp(Arc::new(Shared {
+            registry,
+            db: self.db,
+            pages,
+            prefix: self.prefix,
+            body_limit: self.body_limit,
+        })))
+    }
+}
+
+/// Why an app could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The functions are inconsistent (duplicate names, ...).
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    /// The frontend build could not be loaded.
+    #[error(transparent)]
+    Frontend(#[from] FrontendError),
+    /// The page shell template does not compile.
+    #[error("the page shell template is invalid: {0}")]
+    Shell(#[from] minijinja::Error),
+}
+
+/// What every request handler shares.
+pub(crate) struct Shared {
+    pub(crate) registry: Registry,
+    pub(crate) db: Option<DatabaseConnection>,
+    pub(crate) pages: Option<Pages>,
+    pub(crate) prefix: String,
+    pub(crate) body_limit: usize,
+}
+
+/// A built app, cheap to clone into every actix worker.
+#[derive(Clone)]
+pub struct MizanApp(Arc<Shared>);
+
+impl MizanApp {
+    /// Mounts the API, the static files and the pages. Call it last in `App::configure`
+    /// chains: pages are a catch-all route.
+    pub fn configure(&self, cfg: &mut web::ServiceConfig) {
+        cfg.app_data(web::Data::from(Arc::clone(&self.0)));
+        crate::rpc::configure(cfg, &self.0.prefix);
+        crate::pages::configure(cfg);
+    }
+
+    /// The registered functions.
+    pub fn registry(&self) -> &Registry {
+        &self.0.registry
+    }
+}
+
+impl std::fmt::Debug for MizanApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MizanApp").field("functions", &self.0.registry).finish_non_exhaustive()
+    }
+}

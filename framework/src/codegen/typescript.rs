@@ -1,0 +1,245 @@
+//! JSON Schema (as `schemars` writes it) to TypeScript type expressions.
+
+use serde_json::{Map, Value};
+
+/// A schema that cannot be expressed in TypeScript without losing information.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {reason}")]
+pub struct TypeError {
+    /// Where in the generated types (e.g. `EchoInput.count`).
+    pub path: String,
+    /// What is wrong and what to do.
+    pub reason: String,
+}
+
+/// Converts `schema` to a TypeScript type expression. `path` names the position for errors.
+pub fn ts_type(schema: &Value, path: &str) -> Result<String, TypeError> {
+    let Value::Object(schema) = schema else {
+        // `true` accepts anything, `false` nothing.
+        return Ok(if schema == &Value::Bool(false) { "never".into() } else { "unknown".into() });
+    };
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        return Ok(reference_name(reference).to_owned());
+    }
+    if let Some(value) = schema.get("const") {
+        return Ok(literal(value));
+    }
+    if let Some(Value::Array(values)) = schema.get("enum") {
+        return Ok(union(values.iter().map(literal).collect()));
+    }
+    for (keyword, joiner) in [("oneOf", " | "), ("anyOf", " | "), ("allOf", " & ")] {
+        if let Some(Value::Array(variants)) = schema.get(keyword) {
+            let parts = variants
+                .iter()
+                .enumerate()
+                .map(|(i, variant)| ts_type(variant, &format!("{path}[{keyword} {i}]")).map(|t| parenthesise(&t)))
+                .collect::<Result<Vec<_>, _>>()?;
+            return Ok(if joiner == " | " { union(parts) } else { parts.join(joiner) });
+        }
+    }
+    match schema.get("type") {
+        Some(Value::String(kind)) => single_type(kind, schema, path),
+        Some(Value::Array(kinds)) => {
+            let parts = kinds
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|kind| single_type(kind, schema, path))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(union(parts))
+        }
+        _ => Ok("unknown".into()),
+    }
+}
+
+fn single_type(kind: &str, schema: &Map<String, Value>, path: &str) -> Result<String, TypeError> {
+    Ok(match kind {
+        "string" => "string".into(),
+        "boolean" => "boolean".into(),
+        "null" => "null".into(),
+        "number" => "number".into(),
+        "integer" => {
+            if let Some(format) = schema.get("format").and_then(Value::as_str) {
+                if matches!(format, "int64" | "uint64" | "int128" | "uint128" | "uint" | "int") {
+                    return Err(TypeError {
+                        path: path.to_owned(),
+                        reason: format!(
+                            "a {format} integer does not fit a JavaScript number without loss; use i32/u32 or f64, or send it as a string"
+                        ),
+                    });
+                }
+            }
+            "number".into()
+        }
+        "array" => array_type(schema, path)?,
+        "object" => object_type(schema, path)?,
+        other => {
+            return Err(TypeError { path: path.to_owned(), reason: format!("unsupported JSON Schema type `{other}`") })
+        }
+    })
+}
+
+fn array_type(schema: &Map<String, Value>, path: &str) -> Result<String, TypeError> {
+    if let Some(Value::Array(items)) = schema.get("prefixItems") {
+        let parts = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| ts_type(item, &format!("{path}[{i}]")))
+            .collect::<Result<Vec<_>, _>>()?;
+        return Ok(format!("[{}]", parts.join(", ")));
+    }
+    let item = match schema.get("items") {
+        Some(items) => ts_type(items, &format!("{path}[]"))?,
+        None => "unknown".into(),
+    };
+    Ok(format!("{}[]", parenthesise(&item)))
+}
+
+/// An object type; `{ a: string; b?: number }` on one line, or `Record<string, T>` for maps.
+fn object_type(schema: &Map<String, Value>, path: &str) -> Result<String, TypeError> {
+    let fields = object_fields(schema, path)?;
+    let extra = match schema.get("additionalProperties") {
+        Some(Value::Bool(false)) | None => None,
+        Some(Value::Bool(true)) => Some("unknown".to_owned()),
+        Some(other) => Some(ts_type(other, &format!("{path}[key]"))?),
+    };
+    Ok(match (fields.is_empty(), extra) {
+        (true, Some(value)) => format!("Record<string, {value}>"),
+        (true, None) => "Record<string, never>".into(),
+        (false, extra) => {
+            let mut body: Vec<String> = fields.iter().map(|field| format!("{};", field.declaration())).collect();
+            if let Some(value) = extra {
+                body.push(format!("[key: string]: {value};"));
+            }
+            format!("{{ {} }}", body.join(" "))
+        }
+    })
+}
+
+/// One property of an object type.
+#[derive(Debug)]
+pub struct Field {
+    /// The JSON property name.
+    pub name: String,
+    /// Its TypeScript type.
+    pub ty: String,
+    /// Whether it may be omitted.
+    pub optional: bool,
+    /// The property's description, for a doc comment.
+    pub doc: Option<String>,
+}
+
+impl Field {
+    /// `name?: type`, quoting names that are not identifiers.
+    pub fn declaration(&self) -> String {
+        format!("{}{}: {}", property_name(&self.name), if self.optional { "?" } else { "" }, self.ty)
+    }
+}
+
+/// The properties of an object schema, in schema order.
+pub fn object_fields(schema: &Map<String, Value>, path: &str) -> Result<Vec<Field>, TypeError> {
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|names| names.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let Some(Value::Object(properties)) = schema.get("properties") else { return Ok(Vec::new()) };
+    properties
+        .iter()
+        .map(|(name, property)| {
+            Ok(Field {
+                name: name.clone(),
+                ty: ts_type(property, &format!("{path}.{name}"))?,
+                optional: !required.contains(&name.as_str()),
+                doc: property.get("description").and_then(Value::as_str).map(str::to_owned),
+            })
+        })
+        .collect()
+}
+
+/// The type name a `$ref` points at (`#/$defs/Name` → `Name`).
+pub fn reference_name(reference: &str) -> &str {
+    reference.rsplit('/').next().unwrap_or(reference)
+}
+
+fn literal(value: &Value) -> String {
+    serde_json::to_string(value).expect("JSON values serialise")
+}
+
+fn union(mut parts: Vec<String>) -> String {
+    let mut seen = std::collections::HashSet::new();
+    parts.retain(|part| seen.insert(part.clone()));
+    match parts.len() {
+        0 => "never".into(),
+        _ => parts.join(" | "),
+    }
+}
+
+fn parenthesise(ty: &str) -> String {
+    if ty.contains(" | ") || ty.contains(" & ") {
+        format!("({ty})")
+    } else {
+        ty.to_owned()
+    }
+}
+
+fn property_name(name: &str) -> String {
+    let mut chars = name.chars();
+    let identifier = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    if identifier {
+        name.to_owned()
+    } else {
+        literal(&Value::String(name.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ts(schema: Value) -> String {
+        ts_type(&schema, "T").unwrap()
+    }
+
+    #[test]
+    fn primitives_nullables_and_references() {
+        assert_eq!(ts(json!({"type": "string"})), "string");
+        assert_eq!(ts(json!({"type": ["string", "null"]})), "string | null");
+        assert_eq!(ts(json!({"type": "integer", "format": "int32"})), "number");
+        assert_eq!(ts(json!({"$ref": "#/$defs/Output"})), "Output");
+        assert_eq!(ts(json!(true)), "unknown");
+    }
+
+    #[test]
+    fn arrays_maps_and_objects() {
+        assert_eq!(ts(json!({"type": "array", "items": {"type": ["string", "null"]}})), "(string | null)[]");
+        assert_eq!(
+            ts(json!({"type": "object", "additionalProperties": {"type": "boolean"}})),
+            "Record<string, boolean>"
+        );
+        assert_eq!(
+            ts(
+                json!({"type": "object", "properties": {"a": {"type": "string"}, "b-c": {"type": "number"}}, "required": ["a"]})
+            ),
+            "{ a: string; \"b-c\"?: number; }"
+        );
+        assert_eq!(
+            ts(json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "boolean"}]})),
+            "[string, boolean]"
+        );
+    }
+
+    #[test]
+    fn enums_and_unions() {
+        assert_eq!(ts(json!({"enum": ["a", "b"]})), "\"a\" | \"b\"");
+        assert_eq!(ts(json!({"oneOf": [{"const": "x"}, {"type": "number"}]})), "\"x\" | number");
+    }
+
+    #[test]
+    fn sixty_four_bit_integers_are_refused_with_a_path() {
+        let error = ts_type(&json!({"type": "integer", "format": "int64"}), "Counter.value").unwrap_err();
+        assert_eq!(error.path, "Counter.value");
+        assert!(error.reason.contains("int64"), "{error}");
+    }
+}

@@ -1,0 +1,72 @@
+//! Configuration from the environment.
+
+use std::net::SocketAddr;
+
+/// Runtime configuration, read from the environment by [`Config::from_env`].
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `MIZAN_ADDR`: where the server listens (default `127.0.0.1:8000`).
+    pub addr: SocketAddr,
+    /// `DATABASE_URL` (default `sqlite://mizan.db?mode=rwc`).
+    pub database_url: String,
+    /// `MIZAN_DEV`: dev mode (`1`/`true`; default on in debug builds, off in release builds).
+    pub dev: bool,
+}
+
+/// A configuration variable that could not be understood.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid {name}={value:?}: {reason}")]
+pub struct ConfigError {
+    name: &'static str,
+    value: String,
+    reason: String,
+}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration through `lookup` (for tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let addr = match lookup("MIZAN_ADDR") {
+            Some(value) => value.parse().map_err(|error: std::net::AddrParseError| ConfigError {
+                name: "MIZAN_ADDR",
+                value: value.clone(),
+                reason: format!("{error}; expected an address such as 127.0.0.1:8000"),
+            })?,
+            None => SocketAddr::from(([127, 0, 0, 1], 8000)),
+        };
+        let database_url = lookup("DATABASE_URL").unwrap_or_else(|| "sqlite://mizan.db?mode=rwc".to_owned());
+        let dev = match lookup("MIZAN_DEV").as_deref() {
+            None => cfg!(debug_assertions),
+            Some("1" | "true" | "yes" | "on") => true,
+            Some("0" | "false" | "no" | "off" | "") => false,
+            Some(other) => {
+                return Err(ConfigError {
+                    name: "MIZAN_DEV",
+                    value: other.to_owned(),
+                    reason: "expected 1 or 0".into(),
+                })
+            }
+        };
+        Ok(Self { addr, database_url, dev })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_overrides() {
+        let config = Config::from_lookup(|_| None).unwrap();
+        assert_eq!(config.addr.to_string(), "127.0.0.1:8000");
+        assert_eq!(config.database_url, "sqlite://mizan.db?mode=rwc");
+        let config = Config::from_lookup(|name| (name == "MIZAN_ADDR").then(|| "0.0.0.0:9000".to_owned())).unwrap();
+        assert_eq!(config.addr.port(), 9000);
+        let error = Config::from_lookup(|name| (name == "MIZAN_ADDR").then(|| "nope".to_owned())).unwrap_err();
+        assert!(error.to_string().contains("MIZAN_ADDR"), "{error}");
+    }
+}

@@ -1,0 +1,63 @@
+//! [`Ctx`]: what a server function can see of its request and of the app.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use actix_web::HttpRequest;
+use sea_orm::DatabaseConnection;
+
+use crate::{Error, ErrorCode};
+
+/// The request context handed to server functions that take a `&Ctx` (or `Ctx`) argument.
+///
+/// Cloning is cheap; clones share the invalidation list.
+#[derive(Clone)]
+pub struct Ctx {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    request: HttpRequest,
+    db: Option<DatabaseConnection>,
+    invalidate: RefCell<Vec<String>>,
+}
+
+impl Ctx {
+    pub(crate) fn new(request: HttpRequest, db: Option<DatabaseConnection>) -> Self {
+        Self { inner: Rc::new(Inner { request, db, invalidate: RefCell::default() }) }
+    }
+
+    /// The HTTP request (headers, peer address, URI).
+    pub fn request(&self) -> &HttpRequest {
+        &self.inner.request
+    }
+
+    /// The database connection.
+    ///
+    /// Fails with `UNAVAILABLE` when the app was assembled without a database.
+    pub fn db(&self) -> Result<&DatabaseConnection, Error> {
+        self.inner.db.as_ref().ok_or_else(|| Error::new(ErrorCode::Unavailable, "no database is configured"))
+    }
+
+    /// Typed app state registered with `App::app_data(web::Data::new(value))`.
+    pub fn state<T: 'static>(&self) -> Option<&T> {
+        self.inner.request.app_data::<actix_web::web::Data<T>>().map(|data| data.get_ref())
+    }
+
+    /// Asks the client to refetch the context `key` after this call: a context name
+    /// (`"counter"`) or a name with canonical arguments (`greet?{"name":"Ann"}`).
+    pub fn invalidate(&self, key: impl Into<String>) {
+        self.inner.invalidate.borrow_mut().push(key.into());
+    }
+
+    /// The keys passed to [`Ctx::invalidate`] so far.
+    pub(crate) fn invalidations(&self) -> Vec<String> {
+        self.inner.invalidate.borrow().clone()
+    }
+}
+
+impl std::fmt::Debug for Ctx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx").field("path", &self.inner.request.path()).finish_non_exhaustive()
+    }
+}

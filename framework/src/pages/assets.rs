@@ -1,0 +1,94 @@
+//! The frontend's built files: the server bundle and the client assets.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Where the built frontend lives: a directory with `manifest.json` (written by the frontend
+/// build) naming the client script, the stylesheet and the server bundle.
+#[derive(Debug, Clone)]
+pub struct Frontend {
+    dist: PathBuf,
+}
+
+/// `manifest.json` of a frontend build.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Manifest {
+    pub(crate) client: String,
+    pub(crate) server: String,
+    #[serde(default)]
+    pub(crate) css: Option<String>,
+}
+
+/// Why the frontend could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum FrontendError {
+    /// The build output is missing or unreadable.
+    #[error("cannot read the frontend build at `{path}`: {source}; build the frontend first (`make frontend`)")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// `manifest.json` is not valid.
+    #[error("invalid frontend manifest `{path}`: {source}")]
+    Manifest {
+        /// The file.
+        path: PathBuf,
+        /// The parse error.
+        source: serde_json::Error,
+    },
+}
+
+/// A loaded frontend build: the server bundle and the client files served under `/static/`.
+#[derive(Debug)]
+pub(crate) struct LoadedFrontend {
+    pub(crate) manifest: Manifest,
+    pub(crate) server_bundle: mizan_ssr::Bundle,
+    pub(crate) files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Frontend {
+    /// A frontend built into `dist` (e.g. `concat!(env!("CARGO_MANIFEST_DIR"), "/frontend/dist")`).
+    pub fn from_dist(dist: impl Into<PathBuf>) -> Self {
+        Self { dist: dist.into() }
+    }
+
+    /// The build directory.
+    pub fn dist(&self) -> &Path {
+        &self.dist
+    }
+
+    pub(crate) fn load(&self) -> Result<LoadedFrontend, FrontendError> {
+        let read = |name: &str| {
+            let path = self.dist.join(name);
+            std::fs::read(&path).map_err(|source| FrontendError::Read { path, source })
+        };
+        let manifest_path = self.dist.join("manifest.json");
+        let manifest: Manifest = serde_json::from_slice(&read("manifest.json")?)
+            .map_err(|source| FrontendError::Manifest { path: manifest_path, source })?;
+        let server_source = String::from_utf8_lossy(&read(&manifest.server)?).into_owned();
+        let mut files = BTreeMap::new();
+        for name in std::iter::once(&manifest.client).chain(manifest.css.as_ref()) {
+            files.insert(name.clone(), read(name)?);
+            // Source maps are optional.
+            if let Ok(map) = std::fs::read(self.dist.join(format!("{name}.map"))) {
+                files.insert(format!("{name}.map"), map);
+            }
+        }
+        let server_bundle = mizan_ssr::Bundle::new(manifest.server.clone(), server_source);
+        Ok(LoadedFrontend { manifest, server_bundle, files })
+    }
+}
+
+/// The `Content-Type` for a static file name.
+pub(crate) fn content_type(name: &str) -> &'static str {
+    match name.rsplit('.').next() {
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("map") | Some("json") => "application/json",
+        _ => "application/octet-stream",
+    }
+}

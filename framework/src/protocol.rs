@@ -1,0 +1,97 @@
+//! The wire protocol's constants: one definition, shared by the server and, through
+//! [`crate::codegen::protocol_typescript`], by the TypeScript runtime.
+
+/// Default URL prefix of every Mizan endpoint.
+pub const API_PREFIX: &str = "/api/mizan";
+/// Cookie that carries the CSRF token (double-submit).
+pub const CSRF_COOKIE: &str = "mizan_csrf";
+/// Request header that must repeat the CSRF cookie on `POST`.
+pub const CSRF_HEADER: &str = "X-CSRF-Token";
+/// Name of the global variable holding the server-rendered data in the page.
+pub const SSR_DATA_GLOBAL: &str = "__MIZAN_SSR_DATA__";
+/// Key of the local-context map inside the SSR data.
+pub const SSR_LOCAL_KEY: &str = "$local";
+/// Key marking a global context that failed inside the context bundle:
+/// `{"counter": {"$error": {"code": "INTERNAL", "message": "..."}}}`.
+pub const CONTEXT_ERROR_KEY: &str = "$error";
+/// Header carrying the correlation id of every response.
+pub const REQUEST_ID_HEADER: &str = "X-Request-Id";
+
+macro_rules! error_codes {
+    ($($(#[doc = $doc:literal])* $variant:ident = ($code:literal, $status:literal)),+ $(,)?) => {
+        /// Every error code of the protocol, with its HTTP status.
+        ///
+        /// This table is the single source of truth: the server maps errors to statuses with
+        /// it and the TypeScript runtime's `ERROR_CODES`/`ERROR_STATUS` are generated from it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+        pub enum ErrorCode {
+            $($(#[doc = $doc])* #[serde(rename = $code)] $variant,)+
+        }
+
+        impl ErrorCode {
+            /// Every code, in table order.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),+];
+
+            /// The code as it appears on the wire, e.g. `"NOT_FOUND"`.
+            pub const fn as_str(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $code,)+ }
+            }
+
+            /// The HTTP status that carries this code.
+            pub const fn status(self) -> u16 {
+                match self { $(ErrorCode::$variant => $status,)+ }
+            }
+        }
+    };
+}
+
+error_codes! {
+    /// The request is malformed (bad JSON, missing or mistyped argument).
+    BadRequest = ("BAD_REQUEST", 400),
+    /// The arguments were well-formed but failed validation; `fields` says where.
+    Validation = ("VALIDATION", 400),
+    /// The function requires a logged-in user.
+    Unauthenticated = ("UNAUTHENTICATED", 401),
+    /// The user may not call this function, or the CSRF/origin checks failed.
+    Forbidden = ("FORBIDDEN", 403),
+    /// No function (or page) with that name.
+    NotFound = ("NOT_FOUND", 404),
+    /// Wrong HTTP method for the endpoint.
+    MethodNotAllowed = ("METHOD_NOT_ALLOWED", 405),
+    /// The body is larger than the function accepts.
+    PayloadTooLarge = ("PAYLOAD_TOO_LARGE", 413),
+    /// The body is not `application/json`.
+    UnsupportedMediaType = ("UNSUPPORTED_MEDIA_TYPE", 415),
+    /// Too many requests; retry later.
+    RateLimited = ("RATE_LIMITED", 429),
+    /// An unexpected server error; details are in the server log under the correlation id.
+    Internal = ("INTERNAL", 500),
+    /// A backing service (database, channel layer) is unavailable.
+    Unavailable = ("UNAVAILABLE", 503),
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialise_as_their_wire_names() {
+        for code in ErrorCode::ALL {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
+    }
+
+    #[test]
+    fn statuses_follow_the_protocol_table() {
+        assert_eq!(ErrorCode::NotFound.status(), 404);
+        assert_eq!(ErrorCode::Validation.status(), 400);
+        assert_eq!(ErrorCode::UnsupportedMediaType.status(), 415);
+        assert_eq!(ErrorCode::Unavailable.status(), 503);
+    }
+}

@@ -1,0 +1,117 @@
+use std::future::Future;
+use std::sync::Arc;
+
+use futures_util::future::LocalBoxFuture;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::de::DeserializeOwned;
+
+use super::IntoFunctionResult;
+use crate::rpc::decode_arguments;
+use crate::{Ctx, Error};
+
+/// How a function is exposed to the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FunctionKind {
+    /// A call (`POST /call/{name}`), e.g. a mutation.
+    Call,
+    /// A global context: part of every page's SSR data and of `GET /context`.
+    GlobalContext,
+    /// A local context: fetched with arguments (`GET /context/{name}?args=...`).
+    LocalContext,
+}
+
+/// Static facts about a function, written by `#[mizan::client]`.
+#[derive(Debug, Clone, Copy)]
+pub struct FunctionMeta {
+    /// The registered name, e.g. `"echo"` or `"contact.submit"`.
+    pub name: &'static str,
+    /// How the function is exposed.
+    pub kind: FunctionKind,
+    /// Source file of the definition.
+    pub file: &'static str,
+    /// Source line of the definition.
+    pub line: u32,
+    /// The function's doc comment.
+    pub doc: &'static str,
+}
+
+/// The type-erased handler: decodes JSON arguments, runs the function, encodes the output.
+pub type Handler = Arc<dyn Fn(Ctx, &[u8]) -> LocalBoxFuture<'static, Result<serde_json::Value, Error>> + Send + Sync>;
+
+/// Everything Mizan knows about one server function.
+#[derive(Clone)]
+pub struct FunctionDef {
+    meta: FunctionMeta,
+    input_schema: fn(&mut SchemaGenerator) -> Schema,
+    output_schema: fn(&mut SchemaGenerator) -> Schema,
+    handler: Handler,
+}
+
+impl FunctionDef {
+    /// Defines a function taking arguments `A` (a struct of its named arguments) and
+    /// returning `R`.
+    pub fn new<A, R, F, Fut>(meta: FunctionMeta, function: F) -> Self
+    where
+        A: DeserializeOwned + JsonSchema + 'static,
+        R: IntoFunctionResult + 'static,
+        F: Fn(Ctx, A) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = R> + 'static,
+    {
+        let function = Arc::new(function);
+        let handler: Handler = Arc::new(move |ctx: Ctx, body: &[u8]| {
+            let arguments = decode_arguments::<A>(body);
+            let function = Arc::clone(&function);
+            Box::pin(async move {
+                let output = function(ctx, arguments?).await.into_function_result()?;
+                serde_json::to_value(output).map_err(Error::internal)
+            })
+        });
+        Self { meta, input_schema: A::json_schema, output_schema: output_schema::<R::Output>, handler }
+    }
+
+    /// The registered name.
+    pub fn name(&self) -> &'static str {
+        self.meta.name
+    }
+
+    /// How the function is exposed.
+    pub fn kind(&self) -> FunctionKind {
+        self.meta.kind
+    }
+
+    /// The doc comment of the Rust function.
+    pub fn doc(&self) -> &'static str {
+        self.meta.doc
+    }
+
+    /// `file:line` of the definition.
+    pub fn location(&self) -> String {
+        format!("{}:{}", self.meta.file, self.meta.line)
+    }
+
+    /// JSON Schema of the arguments object (inline; referenced types go to `generator`).
+    pub fn input_schema(&self, generator: &mut SchemaGenerator) -> Schema {
+        (self.input_schema)(generator)
+    }
+
+    /// JSON Schema of the output (a `$ref` for named types, whose definitions go to `generator`).
+    pub fn output_schema(&self, generator: &mut SchemaGenerator) -> Schema {
+        (self.output_schema)(generator)
+    }
+
+    /// Runs the function on a JSON arguments object.
+    pub fn call(&self, ctx: Ctx, arguments: &[u8]) -> LocalBoxFuture<'static, Result<serde_json::Value, Error>> {
+        (self.handler)(ctx, arguments)
+    }
+}
+
+fn output_schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
+    generator.subschema_for::<T>()
+}
+
+impl std::fmt::Debug for FunctionDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FunctionDef").field("meta", &self.meta).finish_non_exhaustive()
+    }
+}

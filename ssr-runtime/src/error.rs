@@ -1,0 +1,23 @@
+/// Why a bundle could not be loaded or a page could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum SsrError {
+    /// Evaluating the server bundle failed (syntax error, exception at load time).
+    #[error("loading the server bundle `{bundle}` failed: {message}")]
+    Load {
+        /// The bundle's name.
+        bundle: String,
+        /// The JavaScript error.
+        message: String,
+    },
+    /// The bundle does not define `globalThis.__mizanRender`.
+    #[error(
+        "the server bundle `{0}` does not install `__mizanRender`; call `installRenderer` from `@mizan/react/server`"
+    )]
+    MissingEntry(String),
+    /// The render threw.
+    #[error("rendering failed: {0}")]
+    Render(String),
+    /// The render returned something that is not a render output.
+    #[error("the renderer returned an invalid result: {0}")]
+    InvalidOutput(String),
+}

@@ -1,0 +1,69 @@
+// The home page end to end: server-rendered with its data, hydrated without refetching,
+// and calling `echo` through the generated client.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+
+import { launchBrowser } from "./browser.mjs";
+import { startServer } from "./server.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** The JSON assigned to window.__MIZAN_SSR_DATA__ in a page's HTML. */
+function ssrData(html) {
+  const match = html.match(/<script>window\.__MIZAN_SSR_DATA__ = (.*?);<\/script>/s);
+  assert.ok(match, "the page embeds window.__MIZAN_SSR_DATA__");
+  return JSON.parse(match[1]);
+}
+
+test("the server-rendered HTML already contains the context data", async () => {
+  const response = await fetch(`${server.url}/`);
+  assert.equal(response.status, 200);
+  assert.match(response.headers.get("content-type"), /text\/html/);
+  const html = await response.text();
+  const data = ssrData(html);
+  assert.equal(typeof data.server_time.iso, "string");
+  assert.deepEqual(data.$local, {});
+  // The markup was rendered by React on the server, with the same data.
+  assert.match(html, new RegExp(`data-testid="server-time"[^>]*>${data.server_time.iso}<`));
+  assert.match(html, /data-testid="echo-input"/);
+});
+
+test("hydrates without fetching contexts, then echoes through the generated client", async () => {
+  const page = await browser.newPage();
+  const requests = [];
+  page.on("request", (request) => requests.push(new URL(request.url()).pathname));
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(new Error(message.text()));
+  });
+
+  const response = await page.goto(`${server.url}/`);
+  const html = await response.text();
+  const rendered = ssrData(html).server_time.iso;
+  await page.waitForSelector('[data-hydrated="true"]');
+
+  assert.equal(await page.textContent('[data-testid="server-time"]'), rendered, "hydration kept the server's data");
+  assert.ok(!requests.some((path) => path.startsWith("/api/mizan/context")), `no context request: ${requests.join(", ")}`);
+
+  await page.fill('[data-testid="echo-input"]', "hello from the browser ✓ </script>");
+  await page.click('[data-testid="echo-button"]');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="echo-reply"]')?.textContent?.includes("hello from the browser"),
+  );
+  assert.equal(await page.textContent('[data-testid="echo-reply"]'), "hello from the browser ✓ </script>");
+  assert.ok(requests.includes("/api/mizan/call/echo"), "the reply came from the server");
+  assert.deepEqual(errors, [], "no errors in the page");
+  await page.close();
+});

@@ -1,0 +1,69 @@
+// Starts the example app's real server binary on a free port for end-to-end tests.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Starts the server; resolves once it answers HTTP. Call `stop()` when done. */
+export async function startServer() {
+  const binary = process.env.MIZAN_E2E_BIN ?? join(ROOT, "target/debug/example-app");
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "mizan-e2e-"));
+  const output = [];
+  const child = spawn(binary, ["serve"], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      MIZAN_ADDR: `127.0.0.1:${port}`,
+      DATABASE_URL: `sqlite://${join(dir, "e2e.db")}?mode=rwc`,
+      MIZAN_DEV: "0",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout.on("data", (chunk) => output.push(chunk.toString()));
+  child.stderr.on("data", (chunk) => output.push(chunk.toString()));
+  const exited = new Promise((resolveExit) => child.on("exit", resolveExit));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(`the server exited with ${child.exitCode}:\n${output.join("")}`);
+    }
+    try {
+      const response = await fetch(`${url}/api/mizan/context`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`the server did not start within 60 s:\n${output.join("")}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    output,
+    async stop() {
+      child.kill("SIGTERM");
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
