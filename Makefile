@@ -66,3 +66,7 @@ services: ## Start PostgreSQL and Redis if they are not running
 clean: ## Remove build outputs
 	$(CARGO) clean
 	rm -rf example-app/frontend/dist js/dist
+
+.PHONY: bench
+bench: frontend ## Benchmarks (release build): SSR render time of the example home page
+	$(CARGO) bench -p mizan-ssr --bench render -- $(CURDIR)/example-app/frontend/dist/server.js
