@@ -1,9 +1,14 @@
 use std::cell::RefCell;
+use std::mem::ManuallyDrop;
 
 use crate::{Bundle, RenderOutput, Renderer, SsrError};
 
 thread_local! {
-    static RENDERER: RefCell<Option<Renderer>> = const { RefCell::new(None) };
+    // `ManuallyDrop`: a runtime must not be dropped by the thread-local destructor, because
+    // the engine's own thread-locals may already be gone by then (QuickJS aborts the process).
+    // A thread's runtime therefore lives until the thread ends; replacing it (a new bundle)
+    // drops the old one normally.
+    static RENDERER: RefCell<Option<ManuallyDrop<Renderer>>> = const { RefCell::new(None) };
 }
 
 /// Renders on this thread's renderer, creating it on first use and recreating it when
@@ -15,8 +20,10 @@ pub fn render(bundle: &Bundle, request_json: &str) -> Result<RenderOutput, SsrEr
     RENDERER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.as_ref().is_none_or(|renderer| renderer.bundle_id() != bundle.id()) {
-            *slot = None;
-            *slot = Some(Renderer::new(bundle)?);
+            if let Some(old) = slot.take() {
+                drop(ManuallyDrop::into_inner(old));
+            }
+            *slot = Some(ManuallyDrop::new(Renderer::new(bundle)?));
         }
         let renderer = slot.as_mut().expect("renderer was just created");
         renderer.render(request_json)

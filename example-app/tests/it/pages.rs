@@ -32,7 +32,13 @@ async fn the_home_page_is_server_rendered_with_its_data() {
     assert!(html.contains(&format!(">{iso}<")), "React rendered the context value into the markup: {html}");
     assert_eq!(data["$local"], serde_json::json!({}));
     assert!(html.contains(r#"data-testid="echo-input""#), "{html}");
-    assert!(html.contains(r#"<script type="module" src="/static/"#), "{html}");
+    assert!(client_script(&html).starts_with("/static/"), "{html}");
+}
+
+/// The `src` of the page's module script, with minijinja's attribute escaping undone.
+fn client_script(html: &str) -> String {
+    let start = html.find(r#"<script type="module" src=""#).expect("a module script") + r#"<script type="module" src=""#.len();
+    html[start..start + html[start..].find('"').unwrap()].replace("&#x2f;", "/")
 }
 
 #[actix_web::test]
@@ -46,12 +52,16 @@ async fn pages_set_the_csrf_cookie() {
 #[actix_web::test]
 async fn the_client_bundle_is_served() {
     let (_, _, html) = get("/").await;
-    let start = html.find(r#"src="/static/"#).unwrap() + r#"src=""#.len();
-    let src = &html[start..start + html[start..].find('"').unwrap()];
-    let (status, headers, body) = get(src).await;
+    let src = client_script(&html);
+    let (status, headers, body) = get(&src).await;
     assert_eq!(status, StatusCode::OK, "{src}");
     assert!(headers.get("content-type").unwrap().to_str().unwrap().starts_with("text/javascript"));
     assert!(body.contains("hydrateRoot") || body.len() > 10_000, "the client bundle");
-    let (status, _, _) = get("/static/../Cargo.toml").await;
+    // Only the build's own files are served.
+    let (status, _, _) = get("/static/Cargo.toml").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    for path in ["/static/../Cargo.toml", "/static/..%2FCargo.toml", "/static/%2e%2e%2fCargo.toml"] {
+        let (_, _, body) = get(path).await;
+        assert!(!body.contains("[package]"), "{path} leaked a file");
+    }
 }
