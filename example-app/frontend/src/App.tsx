@@ -1,0 +1,54 @@
+import { useEffect, useState, type FormEvent } from "react";
+import { useEcho, useServerTime } from "./mizan.gen";
+
+export function App() {
+  const serverTime = useServerTime();
+  const echo = useEcho();
+  const [text, setText] = useState("");
+  const [hydrated, setHydrated] = useState(false);
+
+  useEffect(() => {
+    setHydrated(true);
+  }, []);
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    echo.mutate({ text });
+  };
+
+  return (
+    <main className="app" data-hydrated={hydrated ? "true" : "false"}>
+      <header>
+        <h1>Mizan</h1>
+        <p className="muted">
+          Server time: <time data-testid="server-time" dateTime={serverTime.iso}>{serverTime.iso}</time>
+        </p>
+      </header>
+
+      <form className="card" onSubmit={onSubmit}>
+        <label htmlFor="echo-input">Text</label>
+        <div className="row">
+          <input
+            id="echo-input"
+            data-testid="echo-input"
+            name="text"
+            value={text}
+            onChange={(event) => setText(event.target.value)}
+            autoComplete="off"
+          />
+          <button type="submit" data-testid="echo-button" disabled={!hydrated || echo.isPending}>
+            Echo
+          </button>
+        </div>
+        <p className="result">
+          Reply: <output data-testid="echo-reply" htmlFor="echo-input">{echo.data?.message ?? ""}</output>
+        </p>
+        {echo.error !== null && (
+          <p className="error" role="alert" data-testid="echo-error">
+            {echo.error.message}
+          </p>
+        )}
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,2 @@
+// Stylesheets are bundled by esbuild into dist/client.css.
+declare module "*.css";

@@ -1,0 +1,61 @@
+// Protocol constants shared with the server.
+export {
+  API_PREFIX,
+  CONTEXT_ERROR_KEY,
+  CSRF_COOKIE,
+  CSRF_HEADER,
+  ERROR_CODES,
+  ERROR_STATUS,
+  SSR_DATA_GLOBAL,
+  SSR_LOCAL_KEY,
+  type ErrorCode,
+} from "./protocol.gen.js";
+
+// React-free core.
+export {
+  ABORTED_ERROR,
+  contextFailure,
+  isAbortError,
+  isMizanError,
+  isProtocolErrorCode,
+  MizanError,
+  NETWORK_ERROR,
+  toMizanError,
+  type ClientErrorCode,
+  type FieldErrors,
+  type MizanErrorCode,
+  type MizanErrorInit,
+} from "./error.js";
+export {
+  getDefaultClient,
+  MizanClient,
+  setDefaultClient,
+  type FetchFunction,
+  type InvalidationListener,
+  type MizanClientOptions,
+  type RequestOptions,
+} from "./client.js";
+export { callFunction, type CallOptions } from "./call.js";
+export {
+  canonicalJson,
+  GLOBAL_CONTEXTS_KEY,
+  localContextId,
+  localContextKey,
+  parseInvalidationKey,
+  type InvalidationTarget,
+  type LocalContextKey,
+} from "./keys.js";
+export { readSsrData, type SsrData } from "./ssr-data.js";
+
+// React layer.
+export { createMizanQueryClient, MizanProvider, type MizanProviderProps } from "./react/provider.js";
+export {
+  useCall,
+  useGlobalContext,
+  useGlobalContextQuery,
+  useLocalContextQuery,
+  useMizanClient,
+  type ContextQueryResult,
+  type ServerFunction,
+  type CallState,
+} from "./react/hooks.js";

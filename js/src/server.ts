@@ -1,0 +1,58 @@
+import type { ReactElement } from "react";
+// The browser build needs no Node.js APIs: it runs in the embedded engine.
+import { renderToString } from "react-dom/server.browser";
+import type { SsrData } from "./ssr-data.js";
+
+/** What the server asks the renderer for, as JSON. */
+export interface RenderRequest {
+  /** Path and query of the page, e.g. `/posts?page=2`. */
+  url: string;
+  /** Context values to render with; pass them to `<MizanProvider ssrData>`. */
+  ssrData: SsrData;
+}
+
+/** What the renderer answers, as JSON. */
+export interface RenderResult {
+  /** Markup of the app, to put inside the page's root element. */
+  html: string;
+  /** HTTP status of the page. */
+  status: number;
+  /** Extra markup for `<head>`. */
+  head: string;
+}
+
+/** The function the server calls: a JSON `RenderRequest` in, a JSON `RenderResult` out. */
+export type RenderFunction = (requestJson: string) => string;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Parses and checks a render request. */
+export function parseRenderRequest(requestJson: string): RenderRequest {
+  const parsed: unknown = JSON.parse(requestJson);
+  if (!isRecord(parsed) || typeof parsed["url"] !== "string") {
+    throw new TypeError("Mizan render request must be a JSON object with a string `url`");
+  }
+  const ssrData = parsed["ssrData"];
+  return { url: parsed["url"], ssrData: isRecord(ssrData) ? (ssrData as SsrData) : {} };
+}
+
+/** Builds the render function without installing it. */
+export function createRenderer(render: (request: RenderRequest) => ReactElement): RenderFunction {
+  return (requestJson) => {
+    const request = parseRenderRequest(requestJson);
+    const html = renderToString(render(request));
+    const result: RenderResult = { html, status: 200, head: "" };
+    return JSON.stringify(result);
+  };
+}
+
+/**
+ * Installs the app's renderer as `globalThis.__mizanRender`, which the server
+ * calls for every page. `render` returns the app's root element, wrapped by
+ * the app in `<MizanProvider ssrData={request.ssrData}>`.
+ */
+export function installRenderer(render: (request: RenderRequest) => ReactElement): void {
+  (globalThis as { __mizanRender?: RenderFunction }).__mizanRender = createRenderer(render);
+}

@@ -1,0 +1,79 @@
+// @vitest-environment node
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { MizanClient, MizanProvider, useCall, useGlobalContext, type CallOptions } from "../src/index.js";
+import { createRenderer, installRenderer, parseRenderRequest, type RenderRequest } from "../src/server.js";
+import { fakeFetch, json } from "./helpers.js";
+
+type RenderGlobal = { __mizanRender?: (requestJson: string) => string };
+
+function Page({ url }: { url: string }) {
+  const time = useGlobalContext<{ iso: string }>("server_time");
+  const echo = useCall((input: { text: string }, options?: CallOptions) =>
+    options!.client!.call<string>("echo", input),
+  );
+  return (
+    <main>
+      <h1>Page {url}</h1>
+      <time>{time.iso}</time>
+      <button disabled={echo.isPending}>Echo</button>
+    </main>
+  );
+}
+
+afterEach(() => {
+  delete (globalThis as RenderGlobal).__mizanRender;
+});
+
+describe("installRenderer", () => {
+  it("installs __mizanRender, which renders the app to an HTML string", () => {
+    expect(typeof window).toBe("undefined");
+    const fetch = fakeFetch(() => json({ server_time: { iso: "fetched" } }));
+    const client = new MizanClient({ fetch });
+    const seen: RenderRequest[] = [];
+    installRenderer((request) => {
+      seen.push(request);
+      return (
+        <MizanProvider ssrData={request.ssrData} client={client}>
+          <Page url={request.url} />
+        </MizanProvider>
+      );
+    });
+
+    const render = (globalThis as RenderGlobal).__mizanRender;
+    expect(typeof render).toBe("function");
+    const output = render!(
+      JSON.stringify({ url: "/posts?page=2", ssrData: { server_time: { iso: "2026-01-01T00:00:00Z" } } }),
+    );
+    const result = JSON.parse(output) as { html: string; status: number; head: string };
+
+    expect(result.status).toBe(200);
+    expect(result.head).toBe("");
+    expect(result.html).toBe(
+      "<main><h1>Page <!-- -->/posts?page=2</h1><time>2026-01-01T00:00:00Z</time><button>Echo</button></main>",
+    );
+    expect(seen).toEqual([{ url: "/posts?page=2", ssrData: { server_time: { iso: "2026-01-01T00:00:00Z" } } }]);
+    expect(fetch.requests).toHaveLength(0);
+  });
+
+  it("renders with the default client when none is given, making no request", () => {
+    const globalFetch = fakeFetch(() => json({ server_time: { iso: "fetched" } }));
+    vi.stubGlobal("fetch", globalFetch);
+    const render = createRenderer((request) => (
+      <MizanProvider ssrData={request.ssrData}>
+        <Page url={request.url} />
+      </MizanProvider>
+    ));
+    const result = JSON.parse(render(JSON.stringify({ url: "/", ssrData: { server_time: { iso: "T" } } }))) as {
+      html: string;
+    };
+    expect(result.html).toContain("<time>T</time>");
+    expect(globalFetch.requests).toHaveLength(0);
+    vi.unstubAllGlobals();
+  });
+
+  it("rejects malformed requests", () => {
+    expect(() => parseRenderRequest("[]")).toThrow(TypeError);
+    expect(() => parseRenderRequest('{"ssrData":{}}')).toThrow(/url/);
+    expect(parseRenderRequest('{"url":"/"}')).toEqual({ url: "/", ssrData: {} });
+  });
+});
