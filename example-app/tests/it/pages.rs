@@ -37,7 +37,8 @@ async fn the_home_page_is_server_rendered_with_its_data() {
 
 /// The `src` of the page's module script, with minijinja's attribute escaping undone.
 fn client_script(html: &str) -> String {
-    let start = html.find(r#"<script type="module" src=""#).expect("a module script") + r#"<script type="module" src=""#.len();
+    let start =
+        html.find(r#"<script type="module" src=""#).expect("a module script") + r#"<script type="module" src=""#.len();
     html[start..start + html[start..].find('"').unwrap()].replace("&#x2f;", "/")
 }
 
