@@ -6,12 +6,16 @@ use std::sync::Arc;
 use actix_web::web;
 use sea_orm::DatabaseConnection;
 
+use crate::auth::{Anonymous, Authenticator};
 use crate::pages::{Frontend, FrontendError, Pages, DEFAULT_SHELL};
 use crate::protocol::API_PREFIX;
 use crate::registry::{FunctionDef, Registry, RegistryError};
 
 /// Default request-body limit of calls: 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// Default limit of JSON nesting (arrays and objects) in call arguments.
+pub const DEFAULT_MAX_JSON_DEPTH: usize = 64;
 
 /// The builder of a Mizan app.
 ///
@@ -34,7 +38,11 @@ pub struct Mizan {
     title: String,
     prefix: String,
     body_limit: usize,
+    max_json_depth: usize,
     codegen_output: Option<std::path::PathBuf>,
+    authenticator: Arc<dyn Authenticator>,
+    dev: bool,
+    trusted_origins: Vec<String>,
 }
 
 impl Default for Mizan {
@@ -54,7 +62,11 @@ impl Mizan {
             title: "Mizan".to_owned(),
             prefix: API_PREFIX.to_owned(),
             body_limit: DEFAULT_BODY_LIMIT,
+            max_json_depth: DEFAULT_MAX_JSON_DEPTH,
             codegen_output: None,
+            authenticator: Arc::new(Anonymous),
+            dev: false,
+            trusted_origins: Vec::new(),
         }
     }
 
@@ -100,6 +112,31 @@ impl Mizan {
         self
     }
 
+    /// The deepest accepted nesting of arrays and objects in call arguments (default 64).
+    pub fn max_json_depth(mut self, depth: usize) -> Self {
+        self.max_json_depth = depth;
+        self
+    }
+
+    /// How requests are mapped to users (default: everyone is anonymous).
+    pub fn authenticator(mut self, authenticator: impl Authenticator) -> Self {
+        self.authenticator = Arc::new(authenticator);
+        self
+    }
+
+    /// Dev mode: the manifest is served to everyone. Off by default; the CLI sets it from
+    /// `MIZAN_DEV`.
+    pub fn dev(mut self, dev: bool) -> Self {
+        self.dev = dev;
+        self
+    }
+
+    /// Origins besides the server's own that may send calls (e.g. `https://app.example.com`).
+    pub fn trusted_origins(mut self, origins: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.trusted_origins.extend(origins.into_iter().map(Into::into));
+        self
+    }
+
     /// Where `codegen` writes the TypeScript client (e.g. `frontend/src/mizan.gen.ts`).
     pub fn codegen_output(mut self, path: impl Into<std::path::PathBuf>) -> Self {
         self.codegen_output = Some(path.into());
@@ -129,6 +166,10 @@ impl Mizan {
             pages,
             prefix: self.prefix,
             body_limit: self.body_limit,
+            max_json_depth: self.max_json_depth,
+            authenticator: self.authenticator,
+            dev: self.dev,
+            trusted_origins: self.trusted_origins,
         })))
     }
 }
@@ -154,6 +195,17 @@ pub(crate) struct Shared {
     pub(crate) pages: Option<Pages>,
     pub(crate) prefix: String,
     pub(crate) body_limit: usize,
+    pub(crate) max_json_depth: usize,
+    pub(crate) authenticator: Arc<dyn Authenticator>,
+    pub(crate) dev: bool,
+    pub(crate) trusted_origins: Vec<String>,
+}
+
+impl Shared {
+    /// A fresh context for one function run of `request`.
+    pub(crate) fn ctx(&self, request: actix_web::HttpRequest) -> crate::Ctx {
+        crate::Ctx::new(request, self.db.clone(), Arc::clone(&self.authenticator))
+    }
 }
 
 /// A built app, cheap to clone into every actix worker.

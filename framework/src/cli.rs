@@ -24,7 +24,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run the server (the default). Configured by MIZAN_ADDR, DATABASE_URL, MIZAN_DEV.
+    /// Run the server (the default). Configured by MIZAN_ADDR, DATABASE_URL, MIZAN_DEV,
+    /// MIZAN_TRUSTED_ORIGINS and MIZAN_LOG.
     Serve,
     /// Generate the TypeScript client from the registered server functions.
     Codegen {
@@ -76,7 +77,7 @@ fn serve(app: impl Fn() -> Mizan) -> anyhow::Result<()> {
         let db = sea_orm::Database::connect(&config.database_url)
             .await
             .map_err(|error| anyhow::anyhow!("cannot open the database {}: {error}", config.database_url))?;
-        let app = mizan.database(db).build()?;
+        let app = mizan.database(db).dev(config.dev).trusted_origins(config.trusted_origins.clone()).build()?;
         tracing::info!(addr = %config.addr, dev = config.dev, "Mizan is serving on http://{}", config.addr);
         actix_web::HttpServer::new(move || {
             let app = app.clone();
@@ -92,6 +93,6 @@ fn serve(app: impl Fn() -> Mizan) -> anyhow::Result<()> {
 
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("MIZAN_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_from_env("MIZAN_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
 }

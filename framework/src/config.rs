@@ -11,6 +11,9 @@ pub struct Config {
     pub database_url: String,
     /// `MIZAN_DEV`: dev mode (`1`/`true`; default on in debug builds, off in release builds).
     pub dev: bool,
+    /// `MIZAN_TRUSTED_ORIGINS`: comma-separated origins besides the server's own that may
+    /// send calls (e.g. `https://app.example.com`).
+    pub trusted_origins: Vec<String>,
 }
 
 /// A configuration variable that could not be understood.
@@ -51,7 +54,21 @@ impl Config {
                 })
             }
         };
-        Ok(Self { addr, database_url, dev })
+        let trusted_origins = lookup("MIZAN_TRUSTED_ORIGINS")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|origin| !origin.is_empty())
+            .map(|origin| match crate::csrf::normalize_origin(origin) {
+                Some(_) => Ok(origin.to_owned()),
+                None => Err(ConfigError {
+                    name: "MIZAN_TRUSTED_ORIGINS",
+                    value: origin.to_owned(),
+                    reason: "expected origins such as https://app.example.com, separated by commas".into(),
+                }),
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self { addr, database_url, dev, trusted_origins })
     }
 }
 
@@ -68,5 +85,11 @@ mod tests {
         assert_eq!(config.addr.port(), 9000);
         let error = Config::from_lookup(|name| (name == "MIZAN_ADDR").then(|| "nope".to_owned())).unwrap_err();
         assert!(error.to_string().contains("MIZAN_ADDR"), "{error}");
+        let config = Config::from_lookup(|name| {
+            (name == "MIZAN_TRUSTED_ORIGINS").then(|| "https://a.example, http://b.example:8080".to_owned())
+        })
+        .unwrap();
+        assert_eq!(config.trusted_origins, ["https://a.example", "http://b.example:8080"]);
+        assert!(Config::from_lookup(|name| (name == "MIZAN_TRUSTED_ORIGINS").then(|| "a.example".to_owned())).is_err());
     }
 }

@@ -1,19 +1,28 @@
-//! The CSRF token cookie (double-submit): set on the GET responses Mizan serves, repeated by
-//! the client in the `X-CSRF-Token` header of every `POST`.
+//! Cross-site request forgery defences for `POST`s, and the token cookie.
+//!
+//! A call is refused with `FORBIDDEN` unless all of these hold:
+//! - `Sec-Fetch-Site` is absent or not `cross-site`;
+//! - `Origin`, when present, is exactly the server's own origin or a trusted origin
+//!   (`null`, malformed and look-alike origins are refused);
+//! - the `mizan_csrf` cookie is present and the `X-CSRF-Token` header repeats it
+//!   (double submit; the cookie is set on the GET responses Mizan serves).
 
 use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 
-use crate::protocol::CSRF_COOKIE;
+use crate::protocol::{CSRF_COOKIE, CSRF_HEADER};
+use crate::Error;
 
 /// Adds a fresh `mizan_csrf` cookie to `response` unless the request already carries one.
 pub(crate) fn ensure_cookie(request: &HttpRequest, response: &mut HttpResponse) {
-    if request.cookie(CSRF_COOKIE).is_some() {
+    if request.cookie(CSRF_COOKIE).is_some_and(|cookie| !cookie.value().is_empty()) {
         return;
     }
     let cookie = Cookie::build(CSRF_COOKIE, new_token())
         .path("/")
         .same_site(SameSite::Lax)
+        .secure(request.app_config().secure())
         // The client script reads it to send the header, so it is not HttpOnly.
         .http_only(false)
         .finish();
@@ -25,4 +34,104 @@ pub(crate) fn ensure_cookie(request: &HttpRequest, response: &mut HttpResponse) 
 /// A new random token (244 random bits, hex).
 fn new_token() -> String {
     format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
+}
+
+/// Checks a state-changing request; see the module docs for the rules.
+pub(crate) fn check(request: &HttpRequest, trusted_origins: &[String]) -> Result<(), Error> {
+    let header = |name: &str| request.headers().get(name).map(|value| value.to_str().unwrap_or("\u{fffd}"));
+    if header("sec-fetch-site").is_some_and(|site| site.eq_ignore_ascii_case("cross-site")) {
+        return Err(Error::forbidden("cross-site requests are not allowed"));
+    }
+    if let Some(origin) = header(header::ORIGIN.as_str()) {
+        let Some(origin) = normalize_origin(origin) else {
+            return Err(Error::forbidden("the request's Origin is not allowed"));
+        };
+        let own = own_origin(request);
+        let trusted = trusted_origins.iter().any(|trusted| normalize_origin(trusted).as_deref() == Some(&origin));
+        if own.as_deref() != Some(origin.as_str()) && !trusted {
+            return Err(Error::forbidden("the request's Origin is not allowed"));
+        }
+    }
+    let cookie = request.cookie(CSRF_COOKIE);
+    let token = header(CSRF_HEADER);
+    match (cookie, token) {
+        (Some(cookie), Some(token)) if !cookie.value().is_empty() && constant_time_eq(cookie.value(), token) => Ok(()),
+        _ => Err(Error::forbidden(
+            "missing or wrong CSRF token: send the `mizan_csrf` cookie's value in the `X-CSRF-Token` header",
+        )),
+    }
+}
+
+/// The origin this request was addressed to, from `Host` and the connection's scheme.
+fn own_origin(request: &HttpRequest) -> Option<String> {
+    let host = request.headers().get(header::HOST)?.to_str().ok()?;
+    let scheme = if request.app_config().secure() { "https" } else { "http" };
+    normalize_origin(&format!("{scheme}://{host}"))
+}
+
+/// `scheme://host[:port]` in lower case with the default port dropped, or `None` when `origin`
+/// is not a serialised origin (`null`, a path, credentials, a bad port, ...).
+pub(crate) fn normalize_origin(origin: &str) -> Option<String> {
+    let (scheme, rest) = origin.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "http" => "80",
+        "https" => "443",
+        _ => return None,
+    };
+    if rest.is_empty() || rest.contains(['/', '?', '#', '@', '\\', ' ']) {
+        return None;
+    }
+    let (host, port) = match rest.rsplit_once(':') {
+        // IPv6 literals contain colons: `[::1]:8000` or `[::1]`.
+        Some((host, port)) if !port.contains(']') => (host, Some(port)),
+        _ => (rest, None),
+    };
+    if host.is_empty() || !host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':')) {
+        return None;
+    }
+    let host = host.to_ascii_lowercase();
+    match port {
+        None => Some(format!("{scheme}://{host}")),
+        Some(port) if port.is_empty() || !port.chars().all(|c| c.is_ascii_digit()) || port.len() > 5 => None,
+        Some(port) if port.trim_start_matches('0') == default_port => Some(format!("{scheme}://{host}")),
+        Some(port) => Some(format!("{scheme}://{host}:{}", port.parse::<u16>().ok()?)),
+    }
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_normalised_or_refused() {
+        assert_eq!(normalize_origin("http://Example.COM:80").as_deref(), Some("http://example.com"));
+        assert_eq!(normalize_origin("https://a.b:8443").as_deref(), Some("https://a.b:8443"));
+        assert_eq!(normalize_origin("http://[::1]:8000").as_deref(), Some("http://[::1]:8000"));
+        for bad in [
+            "null",
+            "",
+            "http://",
+            "ftp://example.com",
+            "http://example.com/",
+            "http://user@example.com",
+            "http://127.0.0.1:8000.evil.com",
+            "http://example.com:99999",
+            "http://exa mple.com",
+            "javascript://x",
+        ] {
+            assert_eq!(normalize_origin(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn token_comparison() {
+        assert!(constant_time_eq("abc", "abc"));
+        assert!(!constant_time_eq("abc", "abd"));
+        assert!(!constant_time_eq("abc", "abcd"));
+    }
 }

@@ -1,16 +1,18 @@
 //! [`Ctx`]: what a server function can see of its request and of the app.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use actix_web::HttpRequest;
 use sea_orm::DatabaseConnection;
 
+use crate::auth::{Authenticator, User};
 use crate::{Error, ErrorCode};
 
 /// The request context handed to server functions that take a `&Ctx` (or `Ctx`) argument.
 ///
-/// Cloning is cheap; clones share the invalidation list.
+/// Cloning is cheap; clones share the resolved user and the invalidation list.
 #[derive(Clone)]
 pub struct Ctx {
     inner: Rc<Inner>,
@@ -19,17 +21,36 @@ pub struct Ctx {
 struct Inner {
     request: HttpRequest,
     db: Option<DatabaseConnection>,
+    authenticator: Arc<dyn Authenticator>,
+    user: OnceCell<Option<User>>,
     invalidate: RefCell<Vec<String>>,
 }
 
 impl Ctx {
-    pub(crate) fn new(request: HttpRequest, db: Option<DatabaseConnection>) -> Self {
-        Self { inner: Rc::new(Inner { request, db, invalidate: RefCell::default() }) }
+    pub(crate) fn new(
+        request: HttpRequest,
+        db: Option<DatabaseConnection>,
+        authenticator: Arc<dyn Authenticator>,
+    ) -> Self {
+        Self {
+            inner: Rc::new(Inner { request, db, authenticator, user: OnceCell::new(), invalidate: RefCell::default() }),
+        }
     }
 
     /// The HTTP request (headers, peer address, URI).
     pub fn request(&self) -> &HttpRequest {
         &self.inner.request
+    }
+
+    /// The logged-in user, or `None` for anonymous callers (and inactive users).
+    ///
+    /// Resolved on first use and cached for the rest of the request.
+    pub async fn user(&self) -> Result<Option<&User>, Error> {
+        if self.inner.user.get().is_none() {
+            let user = self.inner.authenticator.authenticate(&self.inner.request).await?;
+            let _ = self.inner.user.set(user.filter(|user| user.is_active));
+        }
+        Ok(self.inner.user.get().and_then(Option::as_ref))
     }
 
     /// The database connection.

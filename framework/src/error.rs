@@ -33,15 +33,61 @@ pub type FieldErrors = BTreeMap<String, Vec<String>>;
 /// [`ErrorCode::Internal`] error with `?`, keeping the original as the logged source.
 pub struct Error {
     code: ErrorCode,
+    typed: Option<Typed>,
     message: Cow<'static, str>,
     fields: Option<FieldErrors>,
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
+/// The code, status and data of a function's own typed error.
+struct Typed {
+    code: Cow<'static, str>,
+    status: u16,
+    data: Option<serde_json::Value>,
+}
+
 impl Error {
     /// An error with a code and a message meant for the client.
     pub fn new(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
-        Self { code, message: message.into(), fields: None, source: None }
+        Self { code, typed: None, message: message.into(), fields: None, source: None }
+    }
+
+    /// A function's own typed error: `code` (e.g. `"OUT_OF_STOCK"`), the HTTP `status`, a
+    /// message and the variant's `data`. Usually built by `#[derive(mizan::ClientError)]`.
+    ///
+    /// A status outside 400..=599 is sent as 400.
+    pub fn typed(
+        code: impl Into<Cow<'static, str>>,
+        status: u16,
+        message: impl Into<Cow<'static, str>>,
+        data: Option<serde_json::Value>,
+    ) -> Self {
+        let status = if (400..=599).contains(&status) { status } else { 400 };
+        let class =
+            ErrorCode::ALL.iter().copied().find(|code| code.status() == status).unwrap_or(ErrorCode::BadRequest);
+        Self {
+            code: class,
+            typed: Some(Typed { code: code.into(), status, data }),
+            message: message.into(),
+            fields: None,
+            source: None,
+        }
+    }
+
+    /// `UNAUTHENTICATED` (401): the function needs a logged-in user.
+    pub fn unauthenticated() -> Self {
+        Self::new(ErrorCode::Unauthenticated, "you must be logged in")
+    }
+
+    /// `FORBIDDEN` (403).
+    pub fn forbidden(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(ErrorCode::Forbidden, message)
+    }
+
+    /// Adds per-field messages (for `VALIDATION` errors and form-level checks).
+    pub fn with_fields(mut self, fields: FieldErrors) -> Self {
+        self.fields = Some(fields);
+        self
     }
 
     /// `BAD_REQUEST` (400): the request itself is malformed.
@@ -51,9 +97,7 @@ impl Error {
 
     /// `VALIDATION` (400) with per-field messages.
     pub fn validation(fields: FieldErrors) -> Self {
-        let mut error = Self::new(ErrorCode::Validation, "the arguments are not valid");
-        error.fields = Some(fields);
-        error
+        Self::new(ErrorCode::Validation, "the arguments are not valid").with_fields(fields)
     }
 
     /// `NOT_FOUND` (404).
@@ -65,15 +109,26 @@ impl Error {
     pub fn internal(source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>) -> Self {
         Self {
             code: ErrorCode::Internal,
+            typed: None,
             message: Cow::Borrowed("internal server error"),
             fields: None,
             source: Some(source.into()),
         }
     }
 
-    /// The protocol code.
+    /// The protocol code (for a typed error: the protocol code of its status).
     pub fn code(&self) -> ErrorCode {
         self.code
+    }
+
+    /// The code sent to the client: the typed error's own code, or the protocol code.
+    pub fn wire_code(&self) -> &str {
+        self.typed.as_ref().map_or(self.code.as_str(), |typed| &typed.code)
+    }
+
+    /// The typed error's data.
+    pub fn data(&self) -> Option<&serde_json::Value> {
+        self.typed.as_ref().and_then(|typed| typed.data.as_ref())
     }
 
     /// The message sent to the client.
@@ -90,13 +145,64 @@ impl Error {
     pub fn to_body(&self, id: &str) -> serde_json::Value {
         #[derive(Serialize)]
         struct Body<'a> {
-            code: ErrorCode,
+            code: &'a str,
             message: &'a str,
             #[serde(skip_serializing_if = "Option::is_none")]
             fields: Option<&'a FieldErrors>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            data: Option<&'a serde_json::Value>,
             id: &'a str,
         }
-        serde_json::json!({ "error": Body { code: self.code, message: &self.message, fields: self.fields.as_ref(), id } })
+        let body = Body {
+            code: self.wire_code(),
+            message: &self.message,
+            fields: self.fields.as_ref(),
+            data: self.data(),
+            id,
+        };
+        serde_json::json!({ "error": body })
+    }
+}
+
+/// A function's own error enum, sent to the client as a typed error (code + data) in the
+/// error envelope. Derive it:
+///
+/// ```
+/// #[derive(Debug, serde::Serialize, schemars::JsonSchema, mizan::ClientError)]
+/// pub enum TransferError {
+///     /// Not enough money on the account.
+///     #[client_error(status = 409)]
+///     InsufficientFunds { balance: i32 },
+///     #[client_error(message = "no such account")]
+///     NotFound,
+/// }
+///
+/// let error = mizan::Error::from(TransferError::InsufficientFunds { balance: 3 });
+/// assert_eq!(error.wire_code(), "INSUFFICIENT_FUNDS");
+/// assert_eq!(error.message(), "Not enough money on the account");
+/// assert_eq!(error.data(), Some(&serde_json::json!({ "balance": 3 })));
+/// ```
+///
+/// A function returning `Result<T, TransferError>` (or `mizan::Result<T>` and `?` on a
+/// `TransferError`) answers `{"error": {"code": "INSUFFICIENT_FUNDS", "message": ..., "data":
+/// {"balance": 3}, "id": ...}}` with status 409. Codes are the variant names in
+/// `SCREAMING_SNAKE_CASE`; a variant named like a protocol code (`NotFound`) takes its status.
+pub trait ClientError: Into<Error> {
+    /// Every code the enum can produce.
+    const CODES: &'static [&'static str];
+}
+
+/// The `data` of a typed error: the variant's fields as JSON (`None` for unit variants).
+#[doc(hidden)]
+pub fn variant_data<T: Serialize>(value: &T) -> Option<serde_json::Value> {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(_)) | Ok(serde_json::Value::Null) => None,
+        Ok(serde_json::Value::Object(map)) if map.len() == 1 => map.into_iter().next().map(|(_, value)| value),
+        Ok(other) => Some(other),
+        Err(error) => {
+            tracing::error!(%error, "a typed error's data could not be serialised");
+            None
+        }
     }
 }
 
@@ -125,7 +231,7 @@ impl fmt::Debug for Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.code, self.message)?;
+        write!(f, "{}: {}", self.wire_code(), self.message)?;
         if let Some(source) = &self.source {
             write!(f, " ({source})")?;
         }
@@ -135,14 +241,17 @@ impl fmt::Display for Error {
 
 impl ResponseError for Error {
     fn status_code(&self) -> StatusCode {
-        StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        let status = self.typed.as_ref().map_or(self.code.status(), |typed| typed.status);
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     fn error_response(&self) -> HttpResponse {
         let id = uuid::Uuid::new_v4().simple().to_string();
         match &self.source {
-            Some(source) => tracing::error!(error.id = %id, code = %self.code, error = %source, "request failed"),
-            None => tracing::debug!(error.id = %id, code = %self.code, message = %self.message, "request rejected"),
+            Some(source) => tracing::error!(error.id = %id, code = self.wire_code(), error = %source, "request failed"),
+            None => {
+                tracing::debug!(error.id = %id, code = self.wire_code(), message = %self.message, "request rejected")
+            }
         }
         HttpResponse::build(self.status_code())
             .insert_header((crate::protocol::REQUEST_ID_HEADER, id.as_str()))
@@ -162,6 +271,16 @@ mod tests {
         assert!(!body.contains("SELECT"), "{body}");
         assert_eq!(error.code(), ErrorCode::Internal);
         assert_eq!(error.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn typed_errors_carry_their_code_status_and_data() {
+        let error = Error::typed("OUT_OF_STOCK", 409, "sold out", Some(serde_json::json!({ "left": 0 })));
+        assert_eq!(error.status_code(), StatusCode::CONFLICT);
+        let body = error.to_body("x");
+        assert_eq!(body["error"]["code"], "OUT_OF_STOCK");
+        assert_eq!(body["error"]["data"]["left"], 0);
+        assert_eq!(Error::typed("WEIRD", 200, "m", None).status_code(), StatusCode::BAD_REQUEST);
     }
 
     #[test]

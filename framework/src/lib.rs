@@ -35,6 +35,7 @@
 //! `cargo run -- codegen` writes `echo()` and `useEcho()` for the frontend.
 
 mod app;
+pub mod auth;
 pub mod cli;
 pub mod codegen;
 mod config;
@@ -45,19 +46,27 @@ pub mod pages;
 pub mod protocol;
 pub mod registry;
 mod rpc;
+pub mod validation;
 
-pub use app::{BuildError, Mizan, MizanApp, DEFAULT_BODY_LIMIT};
+pub use app::{BuildError, Mizan, MizanApp, DEFAULT_BODY_LIMIT, DEFAULT_MAX_JSON_DEPTH};
+pub use auth::{AuthLevel, Authenticator, User};
 pub use config::{Config, ConfigError};
 pub use ctx::Ctx;
-pub use error::{Error, ErrorCode, FieldErrors, Result};
-pub use mizan_macros::client;
+pub use error::{ClientError, Error, ErrorCode, FieldErrors, Result};
+pub use mizan_macros::{client, ClientError};
 pub use pages::Frontend;
 pub use registry::{FunctionDef, FunctionKind, ServerFunction};
 
 /// Items used by the code `#[mizan::client]` generates. Not a public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::auth::AuthLevel;
+    pub use crate::error::variant_data;
     pub use crate::registry::{FunctionDef, FunctionKind, FunctionMeta};
+    pub use crate::validation::{collect, Nested, ValidateArguments, ViaNothing, ViaValidate};
+    pub use crate::FieldErrors;
     pub use schemars;
     pub use serde;
+    pub use serde_json;
+    pub use validator;
 }

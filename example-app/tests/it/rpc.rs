@@ -8,8 +8,12 @@ use crate::service;
 
 async fn post(path: &str, body: &str) -> (StatusCode, Value) {
     let app = service().await;
-    let request =
-        TestRequest::post().uri(path).insert_header(("content-type", "application/json")).set_payload(body.to_owned());
+    let request = TestRequest::post()
+        .uri(path)
+        .insert_header(("content-type", "application/json"))
+        .insert_header(("cookie", "mizan_csrf=token"))
+        .insert_header(("x-csrf-token", "token"))
+        .set_payload(body.to_owned());
     let response = test::call_service(&app, request.to_request()).await;
     let status = response.status();
     let body = test::read_body(response).await;

@@ -17,20 +17,42 @@ enum Kind {
     LocalContext,
 }
 
+/// Who may call the function.
+#[derive(Debug, Clone)]
+enum Auth {
+    Anonymous,
+    Authenticated,
+    Staff,
+    Superuser,
+    Predicate(syn::Path),
+}
+
 /// The macro's arguments.
 #[derive(Debug, Default)]
 struct Options {
     name: Option<LitStr>,
     kind: Option<(Kind, Span)>,
+    auth: Option<Auth>,
+    invalidates: Option<Vec<LitStr>>,
+    body_limit: Option<Expr>,
 }
+
+const ACCEPTED: &str = "`#[mizan::client]` accepts `name = \"...\"`, `context = \"global\" | \"local\"`, \
+`auth = true | \"staff\" | \"superuser\" | path::to::predicate`, `invalidates = [\"key\", ...]` and `body_limit = <bytes>`";
 
 /// One parameter of the function.
 #[derive(Debug)]
 enum Param {
     /// `ctx: &Ctx` (by reference) or `ctx: Ctx` (by value).
     Ctx { by_ref: bool },
-    /// A named argument decoded from the JSON object.
-    Argument { name: Ident, ty: Box<Type> },
+    /// A named argument decoded from the JSON object, with the `validate`/`serde`/`schemars`
+    /// attributes written on the parameter.
+    Argument { name: Ident, ty: Box<Type>, attrs: Vec<syn::Attribute> },
+}
+
+/// Parameter attributes that belong to the generated arguments struct.
+fn is_field_attribute(attr: &syn::Attribute) -> bool {
+    ["validate", "serde", "schemars"].iter().any(|name| attr.path().is_ident(name))
 }
 
 /// Collects errors so that one compile shows all of them.
@@ -65,55 +87,101 @@ fn parse_options(attr: TokenStream, errors: &mut Errors) -> Options {
     let metas = match Punctuated::<Meta, Token![,]>::parse_terminated.parse2(attr) {
         Ok(metas) => metas,
         Err(error) => {
-            errors.push(error);
+            errors.push(syn::Error::new(error.span(), format!("{error}; {ACCEPTED}")));
             return options;
         }
     };
+    let mut seen = std::collections::HashSet::new();
     for meta in metas {
         let Some(key) = meta.path().get_ident().map(Ident::to_string) else {
-            errors.push(syn::Error::new(
-                meta.path().span(),
-                "expected `name = \"...\"` or `context = \"global\" | \"local\"`",
-            ));
+            errors.push(syn::Error::new(meta.path().span(), ACCEPTED));
             continue;
         };
-        let value = match &meta {
-            Meta::NameValue(pair) => match &pair.value {
-                Expr::Lit(ExprLit { lit: Lit::Str(value), .. }) => Some(value.clone()),
-                other => {
-                    errors.push(syn::Error::new(other.span(), format!("`{key}` expects a string literal")));
-                    continue;
+        let Meta::NameValue(pair) = &meta else {
+            let message = match key.as_str() {
+                "name" | "context" | "auth" | "invalidates" | "body_limit" => {
+                    format!("`{key}` expects a value: `{key} = ...`")
                 }
-            },
-            _ => None,
+                _ => format!("unknown argument `{key}`; {ACCEPTED}"),
+            };
+            errors.push(syn::Error::new(meta.span(), message));
+            continue;
         };
-        match (key.as_str(), value) {
-            ("name", Some(value)) => {
-                if options.name.is_some() {
-                    errors.push(syn::Error::new(meta.span(), "duplicate argument `name`"));
+        if !seen.insert(key.clone()) && ["name", "context", "auth", "invalidates", "body_limit"].contains(&key.as_str())
+        {
+            errors.push(syn::Error::new(meta.span(), format!("duplicate argument `{key}`")));
+            continue;
+        }
+        let value = &pair.value;
+        match key.as_str() {
+            "name" => match string(value) {
+                Some(name) => options.name = Some(name),
+                None => errors.push(syn::Error::new(value.span(), "`name` expects a string literal")),
+            },
+            "context" => match string(value).as_ref().map(|lit| (lit.value(), lit.span())) {
+                Some((kind, span)) if kind == "global" => options.kind = Some((Kind::GlobalContext, span)),
+                Some((kind, span)) if kind == "local" => options.kind = Some((Kind::LocalContext, span)),
+                _ => errors.push(syn::Error::new(value.span(), "`context` must be \"global\" or \"local\"")),
+            },
+            "auth" => match parse_auth(value) {
+                Ok(auth) => options.auth = Some(auth),
+                Err(error) => errors.push(error),
+            },
+            "invalidates" => match value {
+                Expr::Array(array) => {
+                    let mut keys = Vec::new();
+                    for element in &array.elems {
+                        match string(element) {
+                            Some(key) if !key.value().is_empty() => keys.push(key),
+                            _ => errors.push(syn::Error::new(
+                                element.span(),
+                                "`invalidates` lists context names as string literals: `invalidates = [\"counter\"]`",
+                            )),
+                        }
+                    }
+                    options.invalidates = Some(keys);
                 }
-                options.name = Some(value);
-            }
-            ("context", Some(value)) => {
-                if options.kind.is_some() {
-                    errors.push(syn::Error::new(meta.span(), "duplicate argument `context`"));
-                }
-                match value.value().as_str() {
-                    "global" => options.kind = Some((Kind::GlobalContext, value.span())),
-                    "local" => options.kind = Some((Kind::LocalContext, value.span())),
-                    _ => errors.push(syn::Error::new(value.span(), "`context` must be \"global\" or \"local\"")),
-                }
-            }
-            ("name" | "context", None) => {
-                errors.push(syn::Error::new(meta.span(), format!("`{key}` expects a value: `{key} = \"...\"`")))
-            }
-            _ => errors.push(syn::Error::new(
-                meta.path().span(),
-                format!("unknown argument `{key}`; `#[mizan::client]` accepts `name = \"...\"` and `context = \"global\" | \"local\"`"),
-            )),
+                other => errors.push(syn::Error::new(
+                    other.span(),
+                    "`invalidates` expects an array of context names: `invalidates = [\"counter\"]`",
+                )),
+            },
+            "body_limit" => match value {
+                Expr::Lit(ExprLit { lit: Lit::Str(_) | Lit::Bool(_), .. }) => errors.push(syn::Error::new(
+                    value.span(),
+                    "`body_limit` expects a number of bytes: `body_limit = 65536`",
+                )),
+                other => options.body_limit = Some(other.clone()),
+            },
+            _ => errors.push(syn::Error::new(pair.path.span(), format!("unknown argument `{key}`; {ACCEPTED}"))),
         }
     }
     options
+}
+
+fn string(expr: &Expr) -> Option<LitStr> {
+    match expr {
+        Expr::Lit(ExprLit { lit: Lit::Str(value), .. }) => Some(value.clone()),
+        _ => None,
+    }
+}
+
+fn parse_auth(value: &Expr) -> syn::Result<Auth> {
+    const HELP: &str = "`auth` expects `true`, `\"staff\"`, `\"superuser\"` or the path of an async predicate \
+`async fn(&mizan::Ctx) -> mizan::Result<bool>`";
+    match value {
+        Expr::Lit(ExprLit { lit: Lit::Bool(flag), .. }) => {
+            Ok(if flag.value { Auth::Authenticated } else { Auth::Anonymous })
+        }
+        Expr::Lit(ExprLit { lit: Lit::Str(level), .. }) => match level.value().as_str() {
+            "staff" => Ok(Auth::Staff),
+            "superuser" => Ok(Auth::Superuser),
+            "authenticated" => Ok(Auth::Authenticated),
+            _ => Err(syn::Error::new(level.span(), HELP)),
+        },
+        Expr::Path(path) if path.qself.is_none() => Ok(Auth::Predicate(path.path.clone())),
+        other => Err(syn::Error::new(other.span(), HELP)),
+    }
 }
 
 fn parse_params(function: &ItemFn, errors: &mut Errors) -> Vec<Param> {
@@ -126,6 +194,12 @@ fn parse_params(function: &ItemFn, errors: &mut Errors) -> Vec<Param> {
             }
             FnArg::Typed(typed) => typed,
         };
+        if let Some(attr) = typed.attrs.iter().find(|attr| !is_field_attribute(attr)) {
+            errors.push(syn::Error::new(
+                attr.span(),
+                "only `#[validate(...)]`, `#[serde(...)]` and `#[schemars(...)]` are allowed on server function arguments",
+            ));
+        }
         if let Some(by_ref) = ctx_param(&typed.ty) {
             params.push(Param::Ctx { by_ref });
             continue;
@@ -146,7 +220,11 @@ fn parse_params(function: &ItemFn, errors: &mut Errors) -> Vec<Param> {
                 implementation.span(),
                 "`impl Trait` arguments are not supported; use a concrete type that implements `Deserialize` and `JsonSchema`",
             )),
-            _ => params.push(Param::Argument { name: pattern.ident.clone(), ty: typed.ty.clone() }),
+            _ => params.push(Param::Argument {
+                name: pattern.ident.clone(),
+                ty: typed.ty.clone(),
+                attrs: typed.attrs.iter().filter(|attr| is_field_attribute(attr)).cloned().collect(),
+            }),
         }
     }
     params
@@ -214,10 +292,58 @@ fn emit(function: &ItemFn, options: &Options, params: &[Param]) -> TokenStream {
         Kind::LocalContext => quote!(LocalContext),
     };
     let doc = doc_comment(function);
-    let fields = params.iter().filter_map(|param| match param {
-        Param::Argument { name, ty } => Some(quote!(#name: #ty)),
-        Param::Ctx { .. } => None,
+    let auth = match options.auth.as_ref().unwrap_or(&Auth::Anonymous) {
+        Auth::Anonymous => quote!(Anonymous),
+        Auth::Authenticated => quote!(Authenticated),
+        Auth::Staff => quote!(Staff),
+        Auth::Superuser => quote!(Superuser),
+        Auth::Predicate(path) => {
+            let text = quote!(#path).to_string().replace(' ', "");
+            quote!(Custom(#text))
+        }
+    };
+    let predicate = match &options.auth {
+        Some(Auth::Predicate(path)) => {
+            let ctx = format_ident!("__mizan_ctx");
+            let call = quote_spanned! {path.span()=>
+                let allowed: ::mizan::Result<bool> = #path(&#ctx).await;
+                allowed
+            };
+            quote!(.with_predicate(|#ctx: ::mizan::Ctx| async move { #call }))
+        }
+        _ => quote!(),
+    };
+    let invalidates = options.invalidates.iter().flatten();
+    let body_limit = match &options.body_limit {
+        Some(limit) => quote_spanned!(limit.span()=> ::core::option::Option::Some(#limit)),
+        None => quote!(::core::option::Option::None),
+    };
+
+    let arguments_of = || {
+        params.iter().filter_map(|param| match param {
+            Param::Argument { name, ty, attrs } => Some((name, ty, attrs)),
+            Param::Ctx { .. } => None,
+        })
+    };
+    let fields = arguments_of().map(|(name, ty, attrs)| quote!(#(#attrs)* #name: #ty));
+    let has_rules = arguments_of().any(|(_, _, attrs)| attrs.iter().any(|attr| attr.path().is_ident("validate")));
+    let derive_validate = has_rules.then(|| {
+        quote! {
+            #[derive(::mizan::__private::validator::Validate)]
+            #[validate(crate = "::mizan::__private::validator")]
+        }
     });
+    let run_rules = has_rules.then(|| {
+        quote!(::mizan::__private::collect(::mizan::__private::validator::Validate::validate(self), "", &mut errors);)
+    });
+    // Arguments without their own rules are still validated when their type implements `Validate`.
+    let nested = arguments_of().filter(|(_, _, attrs)| !attrs.iter().any(|attr| attr.path().is_ident("validate"))).map(
+        |(name, _, _)| {
+            let key = name.to_string();
+            quote!((&::mizan::__private::Nested(&self.#name)).mizan_validate(#key, &mut errors);)
+        },
+    );
+
     let ctx = format_ident!("__mizan_ctx");
     let arguments = format_ident!("__mizan_arguments");
     let call_arguments = params.iter().map(|param| match param {
@@ -226,6 +352,15 @@ fn emit(function: &ItemFn, options: &Options, params: &[Param]) -> TokenStream {
         Param::Argument { name, .. } => quote!(#arguments.#name),
     });
     let line = quote_spanned!(ident.span()=> ::core::line!());
+
+    // The function itself, without the attributes that moved to the arguments struct.
+    let mut function = function.clone();
+    for input in &mut function.sig.inputs {
+        if let FnArg::Typed(typed) = input {
+            typed.attrs.retain(|attr| !is_field_attribute(attr));
+        }
+    }
+
     quote! {
         #function
 
@@ -236,9 +371,21 @@ fn emit(function: &ItemFn, options: &Options, params: &[Param]) -> TokenStream {
         impl ::mizan::ServerFunction for #ident {
             fn definition() -> ::mizan::__private::FunctionDef {
                 #[derive(::mizan::__private::serde::Deserialize, ::mizan::__private::schemars::JsonSchema)]
+                #derive_validate
                 #[serde(crate = "::mizan::__private::serde")]
                 #[schemars(crate = "::mizan::__private::schemars")]
                 struct Arguments { #(#fields,)* }
+
+                impl ::mizan::__private::ValidateArguments for Arguments {
+                    fn validate_arguments(&self) -> ::core::result::Result<(), ::mizan::__private::FieldErrors> {
+                        #[allow(unused_imports)]
+                        use ::mizan::__private::{ViaNothing as _, ViaValidate as _};
+                        let mut errors = ::mizan::__private::FieldErrors::new();
+                        #run_rules
+                        #(#nested)*
+                        if errors.is_empty() { ::core::result::Result::Ok(()) } else { ::core::result::Result::Err(errors) }
+                    }
+                }
 
                 ::mizan::__private::FunctionDef::new::<Arguments, _, _, _>(
                     ::mizan::__private::FunctionMeta {
@@ -247,12 +394,16 @@ fn emit(function: &ItemFn, options: &Options, params: &[Param]) -> TokenStream {
                         file: ::core::file!(),
                         line: #line,
                         doc: #doc,
+                        auth: ::mizan::__private::AuthLevel::#auth,
+                        invalidates: &[#(#invalidates),*],
+                        body_limit: #body_limit,
                     },
                     |#ctx: ::mizan::Ctx, #arguments: Arguments| async move {
                         let _ = &#ctx;
                         #ident(#(#call_arguments),*).await
                     },
                 )
+                #predicate
             }
         }
     }
@@ -318,6 +469,37 @@ mod tests {
         .to_string();
         assert!(out.contains("name : \"contact.submit\""), "{out}");
         assert!(out.contains("FunctionKind :: LocalContext"), "{out}");
+    }
+
+    #[test]
+    fn auth_invalidates_and_limits_are_emitted() {
+        let out = expand(
+            quote!(auth = crate::perms::is_editor, invalidates = ["counter", "greet"], body_limit = 4 * 1024),
+            quote!(
+                async fn edit(#[validate(length(min = 1))] title: String) -> R {
+                    todo!()
+                }
+            ),
+        )
+        .unwrap()
+        .to_string();
+        assert!(out.contains("AuthLevel :: Custom (\"crate::perms::is_editor\")"), "{out}");
+        assert!(out.contains("crate :: perms :: is_editor (& __mizan_ctx) . await"), "{out}");
+        assert!(out.contains("invalidates : & [\"counter\" , \"greet\"]"), "{out}");
+        assert!(out.contains("Some (4 * 1024)"), "{out}");
+        assert!(out.contains("# [validate (length (min = 1))] title : String"), "{out}");
+        assert!(out.contains("async fn edit (title : String)"), "the attribute is moved off the parameter: {out}");
+        for level in [quote!(auth = true), quote!(auth = "staff"), quote!(auth = "superuser")] {
+            assert!(expand(
+                level,
+                quote!(
+                    async fn f() -> R {
+                        todo!()
+                    }
+                )
+            )
+            .is_ok());
+        }
     }
 
     #[test]

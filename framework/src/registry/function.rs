@@ -6,7 +6,9 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::de::DeserializeOwned;
 
 use super::IntoFunctionResult;
+use crate::auth::{AuthLevel, Predicate};
 use crate::rpc::decode_arguments;
+use crate::validation::ValidateArguments;
 use crate::{Ctx, Error};
 
 /// How a function is exposed to the client.
@@ -34,6 +36,19 @@ pub struct FunctionMeta {
     pub line: u32,
     /// The function's doc comment.
     pub doc: &'static str,
+    /// Who may call it.
+    pub auth: AuthLevel,
+    /// Contexts every successful call invalidates (`invalidates = [...]`).
+    pub invalidates: &'static [&'static str],
+    /// Largest accepted request body in bytes, overriding the app's limit (`body_limit = ...`).
+    pub body_limit: Option<usize>,
+}
+
+impl FunctionMeta {
+    /// Metadata with defaults: anonymous, no invalidations, the app's body limit.
+    pub const fn new(name: &'static str, kind: FunctionKind, file: &'static str, line: u32) -> Self {
+        Self { name, kind, file, line, doc: "", auth: AuthLevel::Anonymous, invalidates: &[], body_limit: None }
+    }
 }
 
 /// The type-erased handler: decodes JSON arguments, runs the function, encodes the output.
@@ -43,6 +58,7 @@ pub type Handler = Arc<dyn Fn(Ctx, &[u8]) -> LocalBoxFuture<'static, Result<serd
 #[derive(Clone)]
 pub struct FunctionDef {
     meta: FunctionMeta,
+    predicate: Option<Predicate>,
     input_schema: fn(&mut SchemaGenerator) -> Schema,
     output_schema: fn(&mut SchemaGenerator) -> Schema,
     handler: Handler,
@@ -53,7 +69,7 @@ impl FunctionDef {
     /// returning `R`.
     pub fn new<A, R, F, Fut>(meta: FunctionMeta, function: F) -> Self
     where
-        A: DeserializeOwned + JsonSchema + 'static,
+        A: DeserializeOwned + JsonSchema + ValidateArguments + 'static,
         R: IntoFunctionResult + 'static,
         F: Fn(Ctx, A) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = R> + 'static,
@@ -63,11 +79,43 @@ impl FunctionDef {
             let arguments = decode_arguments::<A>(body);
             let function = Arc::clone(&function);
             Box::pin(async move {
-                let output = function(ctx, arguments?).await.into_function_result()?;
+                let arguments = arguments?;
+                arguments.validate_arguments().map_err(Error::validation)?;
+                let output = function(ctx, arguments).await.into_function_result()?;
                 serde_json::to_value(output).map_err(Error::internal)
             })
         });
-        Self { meta, input_schema: A::json_schema, output_schema: output_schema::<R::Output>, handler }
+        Self { meta, predicate: None, input_schema: A::json_schema, output_schema: output_schema::<R::Output>, handler }
+    }
+
+    /// Adds the predicate of `auth = path::to::predicate`.
+    pub fn with_predicate<F, Fut>(mut self, predicate: F) -> Self
+    where
+        F: Fn(Ctx) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<bool, Error>> + 'static,
+    {
+        self.predicate = Some(Arc::new(move |ctx| Box::pin(predicate(ctx))));
+        self
+    }
+
+    /// Who may call the function.
+    pub fn auth(&self) -> AuthLevel {
+        self.meta.auth
+    }
+
+    /// The predicate of a custom auth level.
+    pub(crate) fn predicate(&self) -> Option<&Predicate> {
+        self.predicate.as_ref()
+    }
+
+    /// Contexts every successful call invalidates.
+    pub fn invalidates(&self) -> &'static [&'static str] {
+        self.meta.invalidates
+    }
+
+    /// The per-function body limit, if set.
+    pub fn body_limit(&self) -> Option<usize> {
+        self.meta.body_limit
     }
 
     /// The registered name.

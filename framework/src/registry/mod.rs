@@ -121,7 +121,7 @@ mod tests {
 
     fn def(name: &'static str, line: u32) -> FunctionDef {
         FunctionDef::new::<(), _, _, _>(
-            FunctionMeta { name, kind: FunctionKind::Call, file: "src/api.rs", line, doc: "" },
+            FunctionMeta::new(name, FunctionKind::Call, "src/api.rs", line),
             |_ctx, ()| async { crate::Result::<()>::Ok(()) },
         )
     }

@@ -13,43 +13,102 @@ pub(crate) fn decode_arguments<A: DeserializeOwned>(body: &[u8]) -> Result<A, Er
         Some(b'[') => return Err(Error::bad_request("send the arguments as a JSON object of named arguments")),
         Some(_) => {}
     }
-    serde_json::from_slice(body).map_err(|error| match error.classify() {
-        serde_json::error::Category::Data => Error::bad_request(format!("invalid arguments: {}", describe(&error))),
-        _ => Error::bad_request("the request body is not valid JSON"),
-    })
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let arguments =
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|error| match error.inner().classify() {
+            serde_json::error::Category::Data => Error::bad_request(format!("invalid arguments: {}", describe(&error))),
+            _ => Error::bad_request("the request body is not valid JSON"),
+        })?;
+    // Nothing but whitespace may follow the object.
+    deserializer.end().map_err(|_| Error::bad_request("the request body is not valid JSON"))?;
+    Ok(arguments)
 }
 
-/// serde_json's message without its position suffix and with Rust type names replaced.
-fn describe(error: &serde_json::Error) -> String {
-    let message = error.to_string();
-    let message = match message.rfind(" at line ") {
-        Some(at) => &message[..at],
-        None => &message,
-    };
-    let mut out = String::with_capacity(message.len());
-    let mut words = message.split(' ').peekable();
-    while let Some(word) = words.next() {
-        let replacement = match word {
-            "struct" | "enum" | "variant" => {
-                // `expected struct Arguments` / `expected enum Topic`: hide the type name.
-                let skipped = words.next().unwrap_or_default();
-                let trailing: String = skipped.chars().skip_while(|c| c.is_alphanumeric() || *c == '_').collect();
-                Some(match word {
-                    "struct" => format!("an object{trailing}"),
-                    _ => format!("one of the allowed values{trailing}"),
-                })
+/// Refuses JSON nested deeper than `max` arrays/objects, without parsing it.
+pub(crate) fn check_depth(body: &[u8], max: usize) -> Result<(), Error> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &byte in body {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
             }
-            _ => None,
-        };
-        if !out.is_empty() {
-            out.push(' ');
+            continue;
         }
-        match replacement {
-            Some(text) => out.push_str(&text),
-            None => out.push_str(word),
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return Err(Error::bad_request(format!("the arguments are nested more than {max} levels deep")));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
         }
     }
-    out
+    Ok(())
+}
+
+/// serde_json's message without its position suffix, with Rust type names replaced by JSON
+/// terms, prefixed with the path of the offending value when it is nested.
+fn describe(error: &serde_path_to_error::Error<serde_json::Error>) -> String {
+    let message = error.inner().to_string();
+    let message = message.rfind(" at line ").map_or(message.as_str(), |at| &message[..at]);
+    let mut out = Vec::new();
+    let mut words = message.split(' ').peekable();
+    while let Some(word) = words.next() {
+        let bare = word.trim_end_matches([',', ';', ':']);
+        let punctuation = &word[bare.len()..];
+        let replacement = match bare {
+            "tuple" | "newtype" | "unit" if matches!(words.peek(), Some(&"struct") | Some(&"variant")) => {
+                words.next();
+                let name = words.next().unwrap_or_default();
+                let rest = &name[name.trim_end_matches([',', ';', ':']).len()..];
+                format!("a valid value{rest}")
+            }
+            "struct" | "enum" | "variant" => {
+                // `expected struct Address` / `expected enum Topic`: hide the type name.
+                let name = words.next().unwrap_or_default();
+                let rest = &name[name.trim_end_matches([',', ';', ':']).len()..];
+                match bare {
+                    "struct" => format!("an object{rest}"),
+                    _ => format!("one of the allowed values{rest}"),
+                }
+            }
+            "sequence" => format!("array{punctuation}"),
+            "map" => format!("object{punctuation}"),
+            other => match integer_range(other) {
+                Some((min, max)) => format!("an integer between {min} and {max}{punctuation}"),
+                None if matches!(other, "f32" | "f64") => format!("a number{punctuation}"),
+                None => word.to_owned(),
+            },
+        };
+        out.push(replacement);
+    }
+    let message = out.join(" ").replace("a array", "an array").replace("a object", "an object");
+    match error.path().to_string().as_str() {
+        "." | "" => message,
+        path => format!("`{path}`: {message}"),
+    }
+}
+
+fn integer_range(name: &str) -> Option<(i128, u128)> {
+    Some(match name {
+        "i8" => (i8::MIN.into(), i8::MAX as u128),
+        "i16" => (i16::MIN.into(), i16::MAX as u128),
+        "i32" => (i32::MIN.into(), i32::MAX as u128),
+        "i64" | "isize" => (i64::MIN.into(), i64::MAX as u128),
+        "i128" => (i128::MIN, i128::MAX as u128),
+        "u8" => (0, u8::MAX.into()),
+        "u16" => (0, u16::MAX.into()),
+        "u32" => (0, u32::MAX.into()),
+        "u64" | "usize" => (0, u64::MAX.into()),
+        "u128" => (0, u128::MAX),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -67,6 +126,14 @@ mod tests {
     }
 
     #[test]
+    fn nesting_depth_is_limited_outside_strings() {
+        assert!(check_depth(br#"{"a":[[1]]}"#, 3).is_ok());
+        assert!(check_depth(br#"{"a":[[[1]]]}"#, 3).is_err());
+        assert!(check_depth(br#"{"a":"[[[[[[\"[[["}"#, 2).is_ok(), "brackets inside strings do not count");
+        assert!(check_depth(&vec![b'['; 100_000], 64).is_err());
+    }
+
+    #[test]
     fn missing_arguments_are_named() {
         assert_eq!(message("{}"), "invalid arguments: missing field `text`");
     }
@@ -79,6 +146,30 @@ mod tests {
     }
 
     #[test]
+    fn integer_and_collection_errors_use_json_terms() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Numbers {
+            small: u8,
+            list: Vec<i32>,
+        }
+        let message = |body: &str| decode_arguments::<Numbers>(body.as_bytes()).unwrap_err().message().to_owned();
+        assert_eq!(
+            message(r#"{"small": 300, "list": []}"#),
+            "invalid arguments: `small`: invalid value: integer `300`, expected an integer between 0 and 255"
+        );
+        assert_eq!(
+            message(r#"{"small": 1, "list": {"a": 1}}"#),
+            "invalid arguments: `list`: invalid type: object, expected an array"
+        );
+        assert_eq!(
+            message(r#"{"small": 1, "list": [1, "x"]}"#),
+            "invalid arguments: `list[1]`: invalid type: string \"x\", expected an integer between -2147483648 and 2147483647"
+        );
+        assert!(message(r#"{"small": 1, "list": []} trailing"#).contains("not valid JSON"));
+    }
+
+    #[test]
     fn rust_type_names_never_reach_the_client() {
         for body in ["\"just a string\"", "5", "null"] {
             let text = message(body);
@@ -86,6 +177,6 @@ mod tests {
             assert!(text.contains("an object"), "{text}");
         }
         assert!(message("[\"positional\"]").contains("JSON object of named arguments"));
-        assert_eq!(message("{\"text\": 5}"), "invalid arguments: invalid type: integer `5`, expected a string");
+        assert_eq!(message("{\"text\": 5}"), "invalid arguments: `text`: invalid type: integer `5`, expected a string");
     }
 }

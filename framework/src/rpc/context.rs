@@ -5,7 +5,6 @@ use serde_json::{Map, Value};
 
 use crate::app::Shared;
 use crate::protocol::CONTEXT_ERROR_KEY;
-use crate::Ctx;
 
 pub(super) async fn bundle(request: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
     let bundle = global_context_bundle(&shared, &request).await;
@@ -18,10 +17,9 @@ pub(super) async fn bundle(request: HttpRequest, shared: web::Data<Shared>) -> H
 /// key holds `{"$error": {"code", "message"}}` and the failure is logged.
 pub(crate) async fn global_context_bundle(shared: &Shared, request: &HttpRequest) -> Map<String, Value> {
     let functions: Vec<_> = shared.registry.global_contexts().collect();
-    let results = futures_util::future::join_all(functions.iter().map(|function| {
-        let ctx = Ctx::new(request.clone(), shared.db.clone());
-        super::run(function, ctx, b"{}")
-    }))
+    let results = futures_util::future::join_all(
+        functions.iter().map(|function| super::run(function, shared.ctx(request.clone()), b"{}")),
+    )
     .await;
     functions
         .iter()

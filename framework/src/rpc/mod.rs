@@ -1,11 +1,20 @@
-//! The JSON endpoints: `POST /call/{name}` and `GET /context`.
+//! The JSON endpoints: `POST /call/{name}`, `GET /context` and `GET /manifest`.
+//!
+//! A call passes these checks, in order, before the function runs: method (`405`),
+//! `Content-Type: application/json` (`415`), CSRF (`403`), a registered call (`404`),
+//! `Content-Length` against the body limit (`413`), the function's auth level (`401`/`403`),
+//! the streamed body against the limit (`413`), JSON nesting depth and syntax (`400`),
+//! arguments (`400`) and their validation rules (`400 VALIDATION`).
 
 mod arguments;
 mod context;
+mod manifest;
 
+use std::future::Future;
 use std::panic::AssertUnwindSafe;
 
-use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use actix_web::http::header;
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use futures_util::{FutureExt, StreamExt};
 use serde::Serialize;
 
@@ -16,17 +25,22 @@ use crate::app::Shared;
 use crate::registry::{FunctionDef, FunctionKind};
 use crate::{Ctx, Error, ErrorCode};
 
-/// Registers the endpoints under `shared.prefix`.
+/// Registers the endpoints under `prefix`.
 pub(crate) fn configure(cfg: &mut web::ServiceConfig, prefix: &str) {
     cfg.service(
         web::resource(format!("{prefix}/call/{{name}}"))
             .route(web::post().to(call))
-            .default_service(web::to(method_not_allowed)),
+            .default_service(web::to(|request: HttpRequest| method_not_allowed(request, "POST"))),
     )
     .service(
         web::resource(format!("{prefix}/context"))
             .route(web::get().to(context::bundle))
-            .default_service(web::to(method_not_allowed)),
+            .default_service(web::to(|request: HttpRequest| method_not_allowed(request, "GET"))),
+    )
+    .service(
+        web::resource(format!("{prefix}/manifest"))
+            .route(web::get().to(manifest::manifest))
+            .default_service(web::to(|request: HttpRequest| method_not_allowed(request, "GET"))),
     )
     .service(web::resource(format!("{prefix}/{{tail:.*}}")).to(unknown_endpoint));
 }
@@ -44,43 +58,73 @@ async fn call(
     payload: web::Payload,
     shared: web::Data<Shared>,
 ) -> Result<HttpResponse, Error> {
-    let function = shared
-        .registry
-        .get(&name)
-        .ok_or_else(|| Error::not_found(format!("no server function is registered as `{name}`")))?;
-    if function.kind() != FunctionKind::Call {
-        return Err(Error::not_found(format!("`{name}` is a context; fetch it with GET {}/context", shared.prefix)));
+    if !is_json(&request) {
+        return Err(Error::new(
+            ErrorCode::UnsupportedMediaType,
+            "send the arguments as `Content-Type: application/json`",
+        ));
     }
-    let body = read_body(payload, shared.body_limit).await?;
-    let ctx = Ctx::new(request, shared.db.clone());
+    crate::csrf::check(&request, &shared.trusted_origins)?;
+    let function = match shared.registry.get(&name) {
+        Some(function) if function.kind() == FunctionKind::Call => function,
+        Some(_) => {
+            return Err(Error::not_found(format!("`{name}` is a context; fetch it with GET {}/context", shared.prefix)))
+        }
+        None => return Err(Error::not_found(format!("no server function is registered as `{name}`"))),
+    };
+    let limit = function.body_limit().unwrap_or(shared.body_limit);
+    if declared_length(&request).is_some_and(|length| length > limit) {
+        return Err(too_large(limit));
+    }
+    let ctx = shared.ctx(request);
+    crate::auth::authorize(function.auth(), function.predicate(), &ctx).await?;
+    let body = read_body(payload, limit).await?;
+    arguments::check_depth(&body, shared.max_json_depth)?;
     let result = run(function, ctx.clone(), &body).await?;
-    let mut invalidate = ctx.invalidations();
+    let mut invalidate: Vec<String> = function.invalidates().iter().map(|key| (*key).to_owned()).collect();
+    invalidate.extend(ctx.invalidations());
     dedup_in_order(&mut invalidate);
     Ok(HttpResponse::Ok().json(CallResponse { result, invalidate }))
 }
 
 /// Runs a function, turning a panic into an `INTERNAL` error so the worker keeps serving.
 pub(crate) async fn run(function: &FunctionDef, ctx: Ctx, arguments: &[u8]) -> Result<serde_json::Value, Error> {
-    match AssertUnwindSafe(function.call(ctx, arguments)).catch_unwind().await {
+    match catch_panic(function.call(ctx, arguments)).await {
         Ok(result) => result,
-        Err(panic) => {
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "non-string panic payload".to_owned());
-            Err(Error::internal(format!("server function `{}` panicked: {message}", function.name())))
-        }
+        Err(panic) => Err(Error::internal(format!("server function `{}` panicked: {panic}", function.name()))),
     }
 }
 
+/// Awaits `future`; a panic inside it becomes `Err` with the panic message.
+pub(crate) async fn catch_panic<F: Future>(future: F) -> Result<F::Output, String> {
+    AssertUnwindSafe(future).catch_unwind().await.map_err(|panic| {
+        panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "non-string panic payload".to_owned())
+    })
+}
+
+fn is_json(request: &HttpRequest) -> bool {
+    matches!(request.mime_type(), Ok(Some(mime)) if mime.essence_str() == "application/json")
+}
+
+fn declared_length(request: &HttpRequest) -> Option<usize> {
+    request.headers().get(header::CONTENT_LENGTH)?.to_str().ok()?.trim().parse().ok()
+}
+
+fn too_large(limit: usize) -> Error {
+    Error::new(ErrorCode::PayloadTooLarge, format!("the request body exceeds {limit} bytes"))
+}
+
+/// Reads the body, failing as soon as it grows past `limit` (chunked bodies included).
 async fn read_body(mut payload: web::Payload, limit: usize) -> Result<web::Bytes, Error> {
-    let too_large = || Error::new(ErrorCode::PayloadTooLarge, format!("the request body exceeds {limit} bytes"));
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|_| Error::bad_request("the request body could not be read"))?;
         if body.len() + chunk.len() > limit {
-            return Err(too_large());
+            return Err(too_large(limit));
         }
         body.extend_from_slice(&chunk);
     }
@@ -92,8 +136,12 @@ fn dedup_in_order(keys: &mut Vec<String>) {
     keys.retain(|key| seen.insert(key.clone()));
 }
 
-async fn method_not_allowed(request: HttpRequest) -> HttpResponse {
-    Error::new(ErrorCode::MethodNotAllowed, format!("{} is not allowed here", request.method())).error_response()
+async fn method_not_allowed(request: HttpRequest, allow: &'static str) -> HttpResponse {
+    let mut response =
+        Error::new(ErrorCode::MethodNotAllowed, format!("{} is not allowed here; use {allow}", request.method()))
+            .error_response();
+    response.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static(allow));
+    response
 }
 
 async fn unknown_endpoint(request: HttpRequest) -> HttpResponse {

@@ -1,0 +1,187 @@
+//! `#[derive(mizan::ClientError)]`: a function's own error enum, sent to the client as a typed
+//! error. Each variant becomes a code (`OutOfStock` → `OUT_OF_STOCK`) with an HTTP status
+//! (`#[client_error(status = 409)]`; default: the protocol code's status when the code is one,
+//! else 400), a message (`#[client_error(message = "...")]`, else the variant's doc comment,
+//! else the code in words) and the variant's fields, serialised, as `data`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Expr, ExprLit, Fields, Lit, Meta};
+
+/// Protocol codes whose status a same-named variant inherits.
+const PROTOCOL_STATUSES: &[(&str, u16)] = &[
+    ("BAD_REQUEST", 400),
+    ("VALIDATION", 400),
+    ("UNAUTHENTICATED", 401),
+    ("FORBIDDEN", 403),
+    ("NOT_FOUND", 404),
+    ("RATE_LIMITED", 429),
+    ("UNAVAILABLE", 503),
+];
+
+pub(crate) fn expand(input: TokenStream) -> syn::Result<TokenStream> {
+    let input: DeriveInput = syn::parse2(input)?;
+    let Data::Enum(data) = &input.data else {
+        return Err(syn::Error::new(
+            input.ident.span(),
+            "`ClientError` is derived for enums: one variant per error case",
+        ));
+    };
+    if !input.generics.params.is_empty() {
+        return Err(syn::Error::new(input.generics.span(), "`ClientError` cannot be derived for generic enums"));
+    }
+    let ident = &input.ident;
+    let mut arms = Vec::new();
+    let mut codes = Vec::new();
+    let mut errors: Option<syn::Error> = None;
+    for variant in &data.variants {
+        let code = screaming_snake(&variant.ident.to_string());
+        let mut status = PROTOCOL_STATUSES.iter().find(|(name, _)| *name == code).map_or(400, |(_, status)| *status);
+        let mut message = None;
+        for attr in variant.attrs.iter().filter(|attr| attr.path().is_ident("client_error")) {
+            let result = attr.parse_nested_meta(|meta| {
+                let value: Expr = meta.value()?.parse()?;
+                if meta.path.is_ident("status") {
+                    match &value {
+                        Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) => {
+                            let parsed: u16 = int.base10_parse()?;
+                            if !(400..=599).contains(&parsed) {
+                                return Err(syn::Error::new(int.span(), "an error status must be between 400 and 599"));
+                            }
+                            status = parsed;
+                        }
+                        other => {
+                            return Err(syn::Error::new(other.span(), "`status` expects an HTTP status, e.g. 409"))
+                        }
+                    }
+                } else if meta.path.is_ident("message") {
+                    match &value {
+                        Expr::Lit(ExprLit { lit: Lit::Str(text), .. }) => message = Some(text.value()),
+                        other => return Err(syn::Error::new(other.span(), "`message` expects a string literal")),
+                    }
+                } else {
+                    return Err(meta.error("`client_error` accepts `status = <u16>` and `message = \"...\"`"));
+                }
+                Ok(())
+            });
+            if let Err(error) = result {
+                match &mut errors {
+                    Some(existing) => existing.combine(error),
+                    None => errors = Some(error),
+                }
+            }
+        }
+        let message = message.or_else(|| doc(&variant.attrs)).unwrap_or_else(|| code.to_lowercase().replace('_', " "));
+        let variant_ident = &variant.ident;
+        let pattern = match &variant.fields {
+            Fields::Unit => quote!(#ident::#variant_ident),
+            Fields::Unnamed(_) => quote!(#ident::#variant_ident(..)),
+            Fields::Named(_) => quote!(#ident::#variant_ident { .. }),
+        };
+        arms.push(quote!(#pattern => (#code, #status, #message)));
+        codes.push(code);
+    }
+    if let Some(error) = errors {
+        return Err(error);
+    }
+    Ok(quote! {
+        impl ::mizan::ClientError for #ident {
+            const CODES: &'static [&'static str] = &[#(#codes),*];
+        }
+
+        impl ::core::convert::From<#ident> for ::mizan::Error {
+            fn from(error: #ident) -> Self {
+                let (code, status, message): (&'static str, u16, &'static str) = match &error { #(#arms,)* };
+                ::mizan::Error::typed(code, status, message, ::mizan::__private::variant_data(&error))
+            }
+        }
+    })
+}
+
+fn doc(attrs: &[syn::Attribute]) -> Option<String> {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("doc"))
+        .filter_map(|attr| match &attr.meta {
+            Meta::NameValue(pair) => match &pair.value {
+                Expr::Lit(ExprLit { lit: Lit::Str(line), .. }) => Some(line.value().trim().to_owned()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let text = lines.join(" ").trim().trim_end_matches('.').to_owned();
+    (!text.is_empty()).then_some(text)
+}
+
+/// `OutOfStock` → `OUT_OF_STOCK`.
+fn screaming_snake(name: &str) -> String {
+    let mut out = String::new();
+    let chars: Vec<char> = name.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let next_is_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+        if c.is_uppercase() && i > 0 && (chars[i - 1].is_lowercase() || next_is_lower) {
+            out.push('_');
+        }
+        out.push(c.to_ascii_uppercase());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_screaming_snake_case() {
+        assert_eq!(screaming_snake("OutOfStock"), "OUT_OF_STOCK");
+        assert_eq!(screaming_snake("NotFound"), "NOT_FOUND");
+        assert_eq!(screaming_snake("HTTPError"), "HTTP_ERROR");
+    }
+
+    #[test]
+    fn statuses_messages_and_data() {
+        let out = expand(quote! {
+            enum E {
+                /// Sold out.
+                #[client_error(status = 409)]
+                OutOfStock { left: u32 },
+                NotFound,
+                #[client_error(message = "try later")]
+                Busy(u8),
+            }
+        })
+        .unwrap()
+        .to_string();
+        assert!(out.contains("E :: OutOfStock { .. } => (\"OUT_OF_STOCK\" , 409u16 , \"Sold out\")"), "{out}");
+        assert!(out.contains("E :: NotFound => (\"NOT_FOUND\" , 404u16 , \"not found\")"), "{out}");
+        assert!(out.contains("E :: Busy (..) => (\"BUSY\" , 400u16 , \"try later\")"), "{out}");
+    }
+
+    #[test]
+    fn misuse_is_refused() {
+        assert!(expand(quote!(
+            struct S;
+        ))
+        .is_err());
+        let error = expand(quote!(
+            enum E {
+                #[client_error(status = 200)]
+                A,
+            }
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("between 400 and 599"), "{error}");
+        let error = expand(quote!(
+            enum E {
+                #[client_error(colour = "red")]
+                A,
+            }
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("accepts"), "{error}");
+    }
+}

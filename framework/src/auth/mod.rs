@@ -1,0 +1,112 @@
+//! Who is calling: the [`User`], the [`Authenticator`] that finds it for a request, and the
+//! per-function [`AuthLevel`] checked before a function runs.
+
+use std::sync::Arc;
+
+use actix_web::HttpRequest;
+use futures_util::future::LocalBoxFuture;
+use serde::Serialize;
+
+use crate::{Ctx, Error};
+
+/// A user account as server functions see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    /// Database id.
+    pub id: i64,
+    /// Unique login name.
+    pub username: String,
+    /// Email address.
+    pub email: String,
+    /// Inactive users are treated as anonymous.
+    pub is_active: bool,
+    /// May call `auth = "staff"` functions.
+    pub is_staff: bool,
+    /// May call everything.
+    pub is_superuser: bool,
+}
+
+/// Finds the user behind a request (from a session cookie, a token, ...).
+///
+/// Mizan calls it at most once per request, the first time the user is needed.
+pub trait Authenticator: Send + Sync + 'static {
+    /// The user of `request`, or `None` when anonymous.
+    fn authenticate<'a>(&'a self, request: &'a HttpRequest) -> LocalBoxFuture<'a, Result<Option<User>, Error>>;
+}
+
+/// The default authenticator: every request is anonymous.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Anonymous;
+
+impl Authenticator for Anonymous {
+    fn authenticate<'a>(&'a self, _request: &'a HttpRequest) -> LocalBoxFuture<'a, Result<Option<User>, Error>> {
+        Box::pin(async { Ok(None) })
+    }
+}
+
+/// Who may call a function, set with `#[mizan::client(auth = ...)]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuthLevel {
+    /// Anyone (the default).
+    Anonymous,
+    /// `auth = true`: any active, logged-in user.
+    Authenticated,
+    /// `auth = "staff"`: staff users and superusers.
+    Staff,
+    /// `auth = "superuser"`: superusers only.
+    Superuser,
+    /// `auth = path::to::predicate`: an async predicate decides (the path is kept for the manifest).
+    Custom(&'static str),
+}
+
+impl Serialize for AuthLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            AuthLevel::Anonymous => serializer.serialize_str("anonymous"),
+            AuthLevel::Authenticated => serializer.serialize_str("authenticated"),
+            AuthLevel::Staff => serializer.serialize_str("staff"),
+            AuthLevel::Superuser => serializer.serialize_str("superuser"),
+            AuthLevel::Custom(path) => serializer.serialize_str(&format!("custom:{path}")),
+        }
+    }
+}
+
+/// A custom auth predicate, as `#[mizan::client(auth = path)]` wraps it.
+pub type Predicate = Arc<dyn Fn(Ctx) -> LocalBoxFuture<'static, Result<bool, Error>> + Send + Sync>;
+
+/// Checks `level` for the caller of `ctx`: `UNAUTHENTICATED` when a user is needed and there is
+/// none, `FORBIDDEN` when the user is not allowed. A predicate that fails or panics denies.
+pub(crate) async fn authorize(level: AuthLevel, predicate: Option<&Predicate>, ctx: &Ctx) -> Result<(), Error> {
+    let user = match level {
+        AuthLevel::Anonymous => return Ok(()),
+        _ => ctx.user().await?,
+    };
+    let allowed = match level {
+        AuthLevel::Anonymous => true,
+        AuthLevel::Authenticated => user.is_some(),
+        AuthLevel::Staff => user.is_some_and(|user| user.is_staff || user.is_superuser),
+        AuthLevel::Superuser => user.is_some_and(|user| user.is_superuser),
+        AuthLevel::Custom(path) => {
+            let Some(predicate) = predicate else {
+                tracing::error!(predicate = path, "auth predicate missing; denying");
+                return Err(Error::forbidden("you are not allowed to call this function"));
+            };
+            match crate::rpc::catch_panic(predicate(ctx.clone())).await {
+                Ok(Ok(allowed)) => allowed,
+                Ok(Err(error)) => {
+                    tracing::error!(predicate = path, %error, "auth predicate failed; denying");
+                    false
+                }
+                Err(panic) => {
+                    tracing::error!(predicate = path, panic = %panic, "auth predicate panicked; denying");
+                    false
+                }
+            }
+        }
+    };
+    match (allowed, user) {
+        (true, _) => Ok(()),
+        (false, None) => Err(Error::unauthenticated()),
+        (false, Some(_)) => Err(Error::forbidden("you are not allowed to call this function")),
+    }
+}

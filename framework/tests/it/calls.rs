@@ -1,0 +1,129 @@
+//! Arguments, results, typed errors, failures and invalidation.
+
+use actix_web::http::StatusCode;
+use serde_json::json;
+
+use crate::support::{app, assert_error, call, send};
+
+#[actix_web::test]
+async fn structs_enums_options_vecs_and_maps_round_trip() {
+    let app = app().await;
+    let arguments = json!({
+        "address": { "city": "Oslo", "zip": null },
+        "shapes": [{ "circle": { "r": 1.5 } }, { "square": 2.0 }, "empty"],
+        "tags": { "a": 1, "b": 2 },
+    });
+    let (status, body) = send(&app, call("complex", arguments.to_string())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["result"]["address"], json!({ "city": "Oslo", "zip": null }));
+    assert_eq!(body["result"]["shapes"], arguments["shapes"]);
+    assert_eq!(body["result"]["tags"], json!({ "a": 1, "b": 2 }));
+    assert_eq!(body["result"]["note"], json!(null), "a missing Option argument is None");
+}
+
+#[actix_web::test]
+async fn the_context_can_sit_anywhere_and_be_taken_by_value() {
+    let app = app().await;
+    let (status, body) = send(&app, call("ctx_in_the_middle", r#"{"a": 2, "b": 3}"#)).await;
+    assert_eq!((status, &body["result"]), (StatusCode::OK, &json!("5 /api/mizan/call/ctx_in_the_middle")));
+    let (status, body) = send(&app, call("ctx_by_value", "{}")).await;
+    assert_eq!((status, &body["result"]), (StatusCode::OK, &json!(true)));
+}
+
+#[actix_web::test]
+async fn dotted_names_are_callable() {
+    let (status, body) = send(&app().await, call("contact.submit", "{}")).await;
+    assert_eq!((status, &body), (StatusCode::OK, &json!({ "result": true })));
+}
+
+#[actix_web::test]
+async fn validation_failures_name_every_field() {
+    let app = app().await;
+    let (status, body) = send(&app, call("signup", r#"{"email": "nope", "password": "short", "age": 7}"#)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_error(&body, "VALIDATION");
+    assert_eq!(
+        body["error"]["fields"],
+        json!({
+            "email": ["must be a valid email address"],
+            "password": ["use at least 8 characters"],
+            "age": ["must be between 13 and 130"],
+        })
+    );
+    let (status, body) =
+        send(&app, call("signup", r#"{"email": "a@b.co", "password": "long enough", "age": 30}"#)).await;
+    assert_eq!((status, &body["result"]), (StatusCode::OK, &json!("a@b.co 11 30")));
+}
+
+#[actix_web::test]
+async fn arguments_whose_type_has_rules_are_validated_too() {
+    let arguments = json!({ "address": { "city": "X" }, "shapes": [], "tags": {} });
+    let (status, body) = send(&app().await, call("complex", arguments.to_string())).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_error(&body, "VALIDATION");
+    assert_eq!(body["error"]["fields"], json!({ "address.city": ["city is too short"] }));
+}
+
+#[actix_web::test]
+async fn typed_errors_reach_the_client_with_code_status_and_data() {
+    let app = app().await;
+    let (status, body) = send(&app, call("transfer", r#"{"amount": 500}"#)).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_error(&body, "INSUFFICIENT_FUNDS");
+    assert_eq!(body["error"]["message"], "Not enough money");
+    assert_eq!(body["error"]["data"], json!({ "balance": 100 }));
+
+    let (status, body) = send(&app, call("transfer", r#"{"amount": 0}"#)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "a variant named like a protocol code takes its status");
+    assert_error(&body, "NOT_FOUND");
+    assert!(body["error"].get("data").is_none(), "{body}");
+
+    let (status, body) = send(&app, call("transfer", r#"{"amount": 30}"#)).await;
+    assert_eq!((status, &body["result"]), (StatusCode::OK, &json!(70)));
+}
+
+#[actix_web::test]
+async fn a_panic_is_a_500_without_details_and_the_server_keeps_serving() {
+    let app = app().await;
+    let (status, body) = send(&app, call("boom", "{}")).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_error(&body, "INTERNAL");
+    let text = body.to_string();
+    assert!(!text.contains("secret") && !text.contains("/home/") && !text.contains("lib.rs"), "{text}");
+    let (status, _) = send(&app, call("contact.submit", "{}")).await;
+    assert_eq!(status, StatusCode::OK, "the worker survived the panic");
+}
+
+#[actix_web::test]
+async fn a_database_error_is_a_500_without_sql() {
+    let (status, body) = send(&app().await, call("bad_sql", "{}")).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_error(&body, "INTERNAL");
+    let text = body.to_string();
+    assert!(!text.contains("SELECT") && !text.contains("no_such_table") && !text.contains("secret"), "{text}");
+}
+
+#[actix_web::test]
+async fn declared_and_runtime_invalidations_are_merged_without_duplicates() {
+    let (status, body) = send(&app().await, call("bump", "{}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, json!({ "result": null, "invalidate": ["counter", "greet", "greet?{\"name\":\"Ann\"}"] }));
+}
+
+#[actix_web::test]
+async fn error_bodies_never_name_rust_types() {
+    let app = app().await;
+    for (function, body) in [
+        ("complex", r#"{"address": "Oslo", "shapes": [], "tags": {}}"#),
+        ("complex", r#"{"address": {"city": "Oslo"}, "shapes": [{"hexagon": 1}], "tags": {}}"#),
+        ("transfer", r#"{"amount": "many"}"#),
+        ("transfer", r#"{"amount": 99999999999}"#),
+    ] {
+        let (status, body) = send(&app, call(function, body)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        let text = body.to_string();
+        for leak in ["Address", "Shape", "Arguments", "struct", "serde", "i32"] {
+            assert!(!text.contains(leak), "{leak} leaked: {text}");
+        }
+    }
+}

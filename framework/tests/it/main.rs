@@ -1,0 +1,9 @@
+//! Protocol-level tests of the call endpoint: real HTTP requests against an app built from
+//! the functions in `fixtures`, in-process (no socket) except where a socket is the point.
+
+mod auth;
+mod calls;
+mod defences;
+mod fixtures;
+mod manifest;
+mod support;
