@@ -17,6 +17,9 @@ pub enum SsrError {
     /// The render threw.
     #[error("rendering failed: {0}")]
     Render(String),
+    /// The crate was built without a JavaScript engine.
+    #[error("server-side rendering is unavailable: built without a JavaScript engine (enable the `quickjs` or `v8` feature)")]
+    NoEngine,
     /// The render returned something that is not a render output.
     #[error("the renderer returned an invalid result: {0}")]
     InvalidOutput(String),

@@ -13,7 +13,9 @@
 //!
 //! The `quickjs` feature (default) builds deno_core's QuickJS engine from vendored C sources,
 //! so builds work offline. The `v8` feature selects V8 for production (fastest; its build
-//! downloads a prebuilt library). Exactly one of them must be enabled.
+//! downloads a prebuilt library). Enable at most one. With neither, the crate still builds
+//! (for API-only apps and fast tooling builds): loading a bundle fails with
+//! [`SsrError::NoEngine`] and Mizan falls back to client-rendered pages.
 //!
 //! ```no_run
 //! use mizan_ssr::{Bundle, Renderer};
@@ -26,15 +28,16 @@
 
 #[cfg(all(feature = "quickjs", feature = "v8"))]
 compile_error!("mizan-ssr: enable exactly one engine feature, `quickjs` (default) or `v8`");
-#[cfg(not(any(feature = "quickjs", feature = "v8")))]
-compile_error!("mizan-ssr: enable an engine feature, `quickjs` (default) or `v8`");
 
 mod bundle;
 mod error;
+mod output;
 mod pool;
+#[cfg_attr(not(any(feature = "quickjs", feature = "v8")), path = "no_engine.rs")]
 mod renderer;
 
 pub use bundle::Bundle;
 pub use error::SsrError;
+pub use output::RenderOutput;
 pub use pool::render;
-pub use renderer::{RenderOutput, Renderer};
+pub use renderer::Renderer;

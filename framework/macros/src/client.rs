@@ -352,6 +352,12 @@ fn emit(function: &ItemFn, options: &Options, params: &[Param]) -> TokenStream {
         Param::Argument { name, .. } => quote!(#arguments.#name),
     });
     let line = quote_spanned!(ident.span()=> ::core::line!());
+    // Errors about the return type (not `mizan::Result<T>`) point at the return type.
+    let output_span = match &function.sig.output {
+        syn::ReturnType::Type(_, ty) => ty.span(),
+        syn::ReturnType::Default => ident.span(),
+    };
+    let define = quote_spanned!(output_span=> ::mizan::__private::FunctionDef::new::<Arguments, _, _, _>);
 
     // The function itself, without the attributes that moved to the arguments struct.
     let mut function = function.clone();
@@ -387,7 +393,7 @@ fn emit(function: &ItemFn, options: &Options, params: &[Param]) -> TokenStream {
                     }
                 }
 
-                ::mizan::__private::FunctionDef::new::<Arguments, _, _, _>(
+                #define(
                     ::mizan::__private::FunctionMeta {
                         name: #name,
                         kind: ::mizan::__private::FunctionKind::#kind,

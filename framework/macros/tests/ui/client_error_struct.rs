@@ -1,0 +1,6 @@
+#[derive(Debug, serde::Serialize, mizan::ClientError)]
+struct NotAnEnum {
+    reason: String,
+}
+
+fn main() {}

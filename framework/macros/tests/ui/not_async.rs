@@ -1,0 +1,6 @@
+#[mizan::client]
+fn blocking() -> mizan::Result<()> {
+    Ok(())
+}
+
+fn main() {}

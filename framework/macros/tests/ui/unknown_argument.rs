@@ -1,0 +1,6 @@
+#[mizan::client(colour = "red")]
+async fn paint() -> mizan::Result<()> {
+    Ok(())
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+struct NotDeserializable;
+
+#[mizan::client]
+async fn take(value: NotDeserializable) -> mizan::Result<()> {
+    let _ = value;
+    Ok(())
+}
+
+fn main() {}

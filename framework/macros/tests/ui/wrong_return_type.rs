@@ -1,0 +1,6 @@
+#[mizan::client]
+async fn answer() -> u32 {
+    42
+}
+
+fn main() {}
