@@ -68,5 +68,6 @@ clean: ## Remove build outputs
 	rm -rf example-app/frontend/dist js/dist
 
 .PHONY: bench
-bench: frontend ## Benchmarks (release build): SSR render time of the example home page
+bench: frontend ## Benchmarks (release build): RPC throughput vs bare actix, SSR render time
+	bash build/bench-rpc.sh
 	$(CARGO) bench -p mizan-ssr --bench render -- $(CURDIR)/example-app/frontend/dist/server.js

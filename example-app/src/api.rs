@@ -12,8 +12,27 @@ pub struct EchoReply {
 
 /// Echoes the text back.
 #[mizan::client]
-pub async fn echo(text: String) -> mizan::Result<EchoReply> {
+pub async fn echo(
+    #[validate(length(max = 1000, message = "keep it under 1000 characters"))] text: String,
+) -> mizan::Result<EchoReply> {
     Ok(EchoReply { message: text })
+}
+
+/// What staff see in `staff_report`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct StaffReport {
+    /// Who asked.
+    pub requested_by: String,
+    /// When the report was made (ISO 8601, UTC).
+    pub generated_at: String,
+}
+
+/// A report only staff may read.
+#[mizan::client(auth = "staff")]
+pub async fn staff_report(ctx: &mizan::Ctx) -> mizan::Result<StaffReport> {
+    let requested_by = ctx.user().await?.map(|user| user.username.clone()).unwrap_or_default();
+    let generated_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    Ok(StaffReport { requested_by, generated_at })
 }
 
 /// The server's clock when the page (or the context bundle) was produced.

@@ -17,7 +17,7 @@ pub const GENERATED_CLIENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fronten
 pub fn app() -> Mizan {
     Mizan::new()
         .title("Mizan example")
-        .functions(mizan::fns![api::echo, api::server_time])
+        .functions(mizan::fns![api::echo, api::server_time, api::staff_report])
         .frontend(Frontend::from_dist(FRONTEND_DIST))
         .codegen_output(GENERATED_CLIENT)
 }

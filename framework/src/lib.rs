@@ -53,7 +53,89 @@ pub use auth::{AuthLevel, Authenticator, User};
 pub use config::{Config, ConfigError};
 pub use ctx::Ctx;
 pub use error::{ClientError, Error, ErrorCode, FieldErrors, Result};
-pub use mizan_macros::{client, ClientError};
+/// Marks an async function as callable from the client.
+///
+/// ```
+/// use mizan::Ctx;
+/// use schemars::JsonSchema;
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Serialize, JsonSchema)]
+/// pub struct Reply {
+///     pub message: String,
+/// }
+///
+/// /// Echoes the text back. (Doc comments reach the generated TypeScript.)
+/// #[mizan::client]
+/// pub async fn echo(#[validate(length(min = 1, max = 280))] text: String) -> mizan::Result<Reply> {
+///     Ok(Reply { message: text })
+/// }
+///
+/// #[derive(Deserialize, JsonSchema)]
+/// pub struct Filter {
+///     pub tags: Vec<String>,
+///     pub limit: Option<u32>,
+/// }
+///
+/// /// Staff only; the context may be taken anywhere in the argument list.
+/// #[mizan::client(auth = "staff", name = "reports.search")]
+/// pub async fn search(filter: Filter, ctx: &Ctx) -> mizan::Result<Vec<String>> {
+///     let user = ctx.user().await?.expect("staff are logged in");
+///     Ok(vec![format!("{} asked for {} tags", user.username, filter.tags.len())])
+/// }
+///
+/// /// Only editors: any `async fn(&Ctx) -> mizan::Result<bool>` decides.
+/// pub async fn is_editor(ctx: &Ctx) -> mizan::Result<bool> {
+///     Ok(ctx.user().await?.is_some_and(|user| user.username.starts_with("editor")))
+/// }
+///
+/// /// After a successful call the client refetches the `counter` context.
+/// #[mizan::client(auth = is_editor, invalidates = ["counter"], body_limit = 16 * 1024)]
+/// pub async fn reset(ctx: &Ctx) -> mizan::Result<()> {
+///     ctx.invalidate(r#"greet?{"name":"Ann"}"#); // one instance of a local context
+///     Ok(())
+/// }
+///
+/// let app = mizan::Mizan::new().functions(mizan::fns![echo, search, reset]).build().unwrap();
+/// assert!(app.registry().get("reports.search").is_some());
+/// ```
+///
+/// # Arguments of the attribute
+///
+/// | argument | meaning |
+/// |---|---|
+/// | `name = "a.b"` | the registered name (default: the function's name); letters, digits, `_`, dotted parts |
+/// | `auth = true` | callers must be logged in (`401 UNAUTHENTICATED` otherwise) |
+/// | `auth = "staff"` / `"superuser"` | staff (or superusers) only (`403 FORBIDDEN` for other users) |
+/// | `auth = path::to::predicate` | an `async fn(&Ctx) -> mizan::Result<bool>`; an error or a panic denies |
+/// | `context = "global"` | a global context: no arguments, part of every page's SSR data |
+/// | `context = "local"` | a local context, fetched with its arguments |
+/// | `invalidates = ["key", ...]` | contexts the client refetches after every successful call |
+/// | `body_limit = <bytes>` | this function's request-body limit (default: the app's, 1 MiB) |
+///
+/// # The function
+///
+/// - It is `async`, not generic, and returns `mizan::Result<T>` (or `Result<T, E>` with
+///   `E` a [`ClientError`] or any type converting into [`Error`]); `T` is
+///   `Serialize + JsonSchema`.
+/// - Each named argument is a field of the JSON object the client sends; its type is any
+///   `Deserialize + JsonSchema` type (structs, enums, `Option` for optional arguments, `Vec`,
+///   maps). Borrowed arguments are refused: use owned types.
+/// - `#[validate(...)]` rules of the [`validator`](https://docs.rs/validator) crate may be put
+///   on arguments; argument types that implement `validator::Validate` are validated too.
+///   Failures answer `400 VALIDATION` with messages per field (`address.city`).
+/// - One `&Ctx` or `Ctx` parameter, anywhere, gives the request, the user, the database, app
+///   state and [`Ctx::invalidate`].
+///
+/// Misuse is a compile error that says what to do. The function stays callable from Rust;
+/// the macro adds a type of the same name for [`fns!`] to register.
+#[doc(inline)]
+pub use mizan_macros::client;
+/// Derives [`ClientError`](trait@ClientError) for a function's own error enum.
+///
+/// Variant attributes: `#[client_error(status = 409, message = "...")]`; see the trait.
+#[doc(inline)]
+pub use mizan_macros::ClientError;
 pub use pages::Frontend;
 pub use registry::{FunctionDef, FunctionKind, ServerFunction};
 

@@ -15,6 +15,14 @@ export interface ServerTime {
   iso: string;
 }
 
+/** What staff see in `staff_report`. */
+export interface StaffReport {
+  /** Who asked. */
+  requested_by: string;
+  /** When the report was made (ISO 8601, UTC). */
+  generated_at: string;
+}
+
 /** Arguments of `echo`. */
 export interface EchoInput {
   text: string;
@@ -37,6 +45,21 @@ export function useEcho(): CallState<EchoInput, EchoReply> {
  */
 export function useServerTime(): ServerTime {
   return useGlobalContext<ServerTime>("server_time");
+}
+
+/** Arguments of `staff_report`. */
+export type StaffReportInput = Record<string, never>;
+
+/**
+ * A report only staff may read.
+ */
+export function staffReport(input: StaffReportInput, options?: CallOptions): Promise<StaffReport> {
+  return callFunction<StaffReport>("staff_report", input, options);
+}
+
+/** React hook calling `staff_report`: `{ call, data, error, isPending, reset }`. */
+export function useStaffReport(): CallState<StaffReportInput, StaffReport> {
+  return useCall(staffReport);
 }
 
 /** The global-context bundle (`GET /context`, SSR data), by context name. */

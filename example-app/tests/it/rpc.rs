@@ -100,3 +100,30 @@ async fn unknown_api_paths_are_404_in_the_envelope() {
     let body: Value = test::read_body_json(response).await;
     assert_envelope(&body, "NOT_FOUND");
 }
+
+#[actix_web::test]
+async fn echo_limits_the_text_length() {
+    let (status, body) =
+        post("/api/mizan/call/echo", &serde_json::json!({ "text": "x".repeat(1001) }).to_string()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_envelope(&body, "VALIDATION");
+    assert_eq!(body["error"]["fields"]["text"], json!(["keep it under 1000 characters"]));
+}
+
+#[actix_web::test]
+async fn the_staff_report_needs_a_staff_login() {
+    let (status, body) = post("/api/mizan/call/staff_report", "{}").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_envelope(&body, "UNAUTHENTICATED");
+}
+
+#[actix_web::test]
+async fn calls_without_the_csrf_token_are_refused() {
+    let app = service().await;
+    let request = TestRequest::post()
+        .uri("/api/mizan/call/echo")
+        .insert_header(("content-type", "application/json"))
+        .set_payload(r#"{"text":"hi"}"#);
+    let response = test::call_service(&app, request.to_request()).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}

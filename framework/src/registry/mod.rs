@@ -26,8 +26,16 @@ pub trait ServerFunction {
 
 /// Lists server functions for [`Mizan::functions`](crate::Mizan::functions).
 ///
-/// ```ignore
-/// Mizan::new().functions(mizan::fns![echo, api::greet])
+/// ```
+/// mod api {
+///     #[mizan::client]
+///     pub async fn greet(name: String) -> mizan::Result<String> {
+///         Ok(format!("Hello, {name}!"))
+///     }
+/// }
+///
+/// let app = mizan::Mizan::new().functions(mizan::fns![api::greet]);
+/// assert!(app.registry().unwrap().get("greet").is_some());
 /// ```
 #[macro_export]
 macro_rules! fns {
