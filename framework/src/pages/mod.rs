@@ -5,7 +5,6 @@ mod json;
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::Value;
 
 pub(crate) use assets::LoadedFrontend;
 pub use assets::{Frontend, FrontendError};
@@ -57,11 +56,16 @@ async fn page(request: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
     let Some(pages) = &shared.pages else {
         return HttpResponse::NotFound().body("this Mizan app has no frontend");
     };
+    // The global-context bundle plus `"$local": {}`, as JSON text.
     let mut ssr_data = global_context_bundle(&shared, &request).await;
-    ssr_data.insert(SSR_LOCAL_KEY.to_owned(), Value::Object(Default::default()));
-    let ssr_data = Value::Object(ssr_data);
+    if ssr_data.len() > 1 {
+        ssr_data.push(',');
+    }
+    ssr_data.push_str(&serde_json::to_string(SSR_LOCAL_KEY).expect("strings serialise"));
+    ssr_data.push_str(":{}}");
 
-    let render_request = serde_json::json!({ "url": request.uri().to_string(), "ssrData": &ssr_data }).to_string();
+    let url = serde_json::to_string(&request.uri().to_string()).expect("strings serialise");
+    let render_request = format!(r#"{{"url":{url},"ssrData":{ssr_data}}}"#);
     let (html, status, head) = match mizan_ssr::render(&pages.frontend.server_bundle, &render_request) {
         Ok(output) => (output.html, output.status, output.head),
         Err(error) => {

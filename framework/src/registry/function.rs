@@ -51,8 +51,9 @@ impl FunctionMeta {
     }
 }
 
-/// The type-erased handler: decodes JSON arguments, runs the function, encodes the output.
-pub type Handler = Arc<dyn Fn(Ctx, &[u8]) -> LocalBoxFuture<'static, Result<serde_json::Value, Error>> + Send + Sync>;
+/// The type-erased handler: decodes JSON arguments, runs the function, encodes the output as
+/// JSON text.
+pub type Handler = Arc<dyn Fn(Ctx, &[u8]) -> LocalBoxFuture<'static, Result<String, Error>> + Send + Sync>;
 
 /// Everything Mizan knows about one server function.
 #[derive(Clone)]
@@ -82,7 +83,7 @@ impl FunctionDef {
                 let arguments = arguments?;
                 arguments.validate_arguments().map_err(Error::validation)?;
                 let output = function(ctx, arguments).await.into_function_result()?;
-                serde_json::to_value(output).map_err(Error::internal)
+                serde_json::to_string(&output).map_err(Error::internal)
             })
         });
         Self { meta, predicate: None, input_schema: A::json_schema, output_schema: output_schema::<R::Output>, handler }
@@ -148,8 +149,8 @@ impl FunctionDef {
         (self.output_schema)(generator)
     }
 
-    /// Runs the function on a JSON arguments object.
-    pub fn call(&self, ctx: Ctx, arguments: &[u8]) -> LocalBoxFuture<'static, Result<serde_json::Value, Error>> {
+    /// Runs the function on a JSON arguments object; the output comes back as JSON text.
+    pub fn call(&self, ctx: Ctx, arguments: &[u8]) -> LocalBoxFuture<'static, Result<String, Error>> {
         (self.handler)(ctx, arguments)
     }
 }

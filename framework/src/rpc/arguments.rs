@@ -13,15 +13,19 @@ pub(crate) fn decode_arguments<A: DeserializeOwned>(body: &[u8]) -> Result<A, Er
         Some(b'[') => return Err(Error::bad_request("send the arguments as a JSON object of named arguments")),
         Some(_) => {}
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let arguments =
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|error| match error.inner().classify() {
-            serde_json::error::Category::Data => Error::bad_request(format!("invalid arguments: {}", describe(&error))),
-            _ => Error::bad_request("the request body is not valid JSON"),
-        })?;
-    // Nothing but whitespace may follow the object.
-    deserializer.end().map_err(|_| Error::bad_request("the request body is not valid JSON"))?;
-    Ok(arguments)
+    match serde_json::from_slice(body) {
+        Ok(arguments) => Ok(arguments),
+        // Decode again, on this rare path only, to learn where the error is.
+        Err(error) if error.classify() == serde_json::error::Category::Data => {
+            let deserializer = &mut serde_json::Deserializer::from_slice(body);
+            let message = match serde_path_to_error::deserialize::<_, A>(deserializer) {
+                Err(error) => describe(error.path().to_string(), error.inner()),
+                Ok(_) => describe(String::new(), &error),
+            };
+            Err(Error::bad_request(format!("invalid arguments: {message}")))
+        }
+        Err(_) => Err(Error::bad_request("the request body is not valid JSON")),
+    }
 }
 
 /// Refuses JSON nested deeper than `max` arrays/objects, without parsing it.
@@ -54,8 +58,8 @@ pub(crate) fn check_depth(body: &[u8], max: usize) -> Result<(), Error> {
 
 /// serde_json's message without its position suffix, with Rust type names replaced by JSON
 /// terms, prefixed with the path of the offending value when it is nested.
-fn describe(error: &serde_path_to_error::Error<serde_json::Error>) -> String {
-    let message = error.inner().to_string();
+fn describe(path: String, error: &serde_json::Error) -> String {
+    let message = error.to_string();
     let message = message.rfind(" at line ").map_or(message.as_str(), |at| &message[..at]);
     let mut out = Vec::new();
     let mut words = message.split(' ').peekable();
@@ -89,7 +93,7 @@ fn describe(error: &serde_path_to_error::Error<serde_json::Error>) -> String {
         out.push(replacement);
     }
     let message = out.join(" ").replace("a array", "an array").replace("a object", "an object");
-    match error.path().to_string().as_str() {
+    match path.as_str() {
         "." | "" => message,
         path => format!("`{path}`: {message}"),
     }

@@ -16,7 +16,6 @@ use std::panic::AssertUnwindSafe;
 use actix_web::http::header;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use futures_util::{FutureExt, StreamExt};
-use serde::Serialize;
 
 pub(crate) use arguments::decode_arguments;
 pub(crate) use context::global_context_bundle;
@@ -43,13 +42,6 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig, prefix: &str) {
             .default_service(web::to(|request: HttpRequest| method_not_allowed(request, "GET"))),
     )
     .service(web::resource(format!("{prefix}/{{tail:.*}}")).to(unknown_endpoint));
-}
-
-#[derive(Serialize)]
-struct CallResponse {
-    result: serde_json::Value,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    invalidate: Vec<String>,
 }
 
 async fn call(
@@ -81,14 +73,23 @@ async fn call(
     let body = read_body(payload, limit).await?;
     arguments::check_depth(&body, shared.max_json_depth)?;
     let result = run(function, ctx.clone(), &body).await?;
+    // `{"result": <output>, "invalidate": [...]}`, written directly: the output is JSON already.
+    let mut response = String::with_capacity(result.len() + 16);
+    response.push_str("{\"result\":");
+    response.push_str(&result);
     let mut invalidate: Vec<String> = function.invalidates().iter().map(|key| (*key).to_owned()).collect();
     invalidate.extend(ctx.invalidations());
-    dedup_in_order(&mut invalidate);
-    Ok(HttpResponse::Ok().json(CallResponse { result, invalidate }))
+    if !invalidate.is_empty() {
+        dedup_in_order(&mut invalidate);
+        response.push_str(",\"invalidate\":");
+        response.push_str(&serde_json::to_string(&invalidate).map_err(Error::internal)?);
+    }
+    response.push('}');
+    Ok(HttpResponse::Ok().insert_header(header::ContentType::json()).body(response))
 }
 
 /// Runs a function, turning a panic into an `INTERNAL` error so the worker keeps serving.
-pub(crate) async fn run(function: &FunctionDef, ctx: Ctx, arguments: &[u8]) -> Result<serde_json::Value, Error> {
+pub(crate) async fn run(function: &FunctionDef, ctx: Ctx, arguments: &[u8]) -> Result<String, Error> {
     match catch_panic(function.call(ctx, arguments)).await {
         Ok(result) => result,
         Err(panic) => Err(Error::internal(format!("server function `{}` panicked: {panic}", function.name()))),

@@ -127,3 +127,30 @@ async fn error_bodies_never_name_rust_types() {
         }
     }
 }
+
+mod duplicates {
+    #[mizan::client(name = "same")]
+    pub(crate) async fn first() -> mizan::Result<u8> {
+        Ok(1)
+    }
+
+    #[mizan::client(name = "same")]
+    pub(crate) async fn second() -> mizan::Result<u8> {
+        Ok(2)
+    }
+}
+
+#[test]
+fn duplicate_names_fail_at_startup_naming_both_definitions() {
+    let error = mizan::Mizan::new().functions(mizan::fns![duplicates::first, duplicates::second]).build().unwrap_err();
+    let message = error.to_string();
+    assert!(message.contains("`same` is registered twice"), "{message}");
+    let first = format!("framework/tests/it/calls.rs:{}", line_of("pub(crate) async fn first"));
+    let second = format!("framework/tests/it/calls.rs:{}", line_of("pub(crate) async fn second"));
+    assert!(message.contains(&first) && message.contains(&second), "{message} should name {first} and {second}");
+}
+
+/// The line of this file that contains `needle`.
+fn line_of(needle: &str) -> usize {
+    include_str!("calls.rs").lines().position(|line| line.contains(needle)).unwrap() + 1
+}
