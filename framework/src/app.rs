@@ -213,8 +213,9 @@ impl Shared {
 pub struct MizanApp(Arc<Shared>);
 
 impl MizanApp {
-    /// Mounts the API, the static files and the pages. Call it last in `App::configure`
-    /// chains: pages are a catch-all route.
+    /// Mounts the API (one scope under the prefix), the static files (`/static/`) and the
+    /// pages, which are the app's default service: every GET no other route matches is
+    /// rendered, so the app's own routes keep working whatever their order.
     pub fn configure(&self, cfg: &mut web::ServiceConfig) {
         cfg.app_data(web::Data::from(Arc::clone(&self.0)));
         crate::rpc::configure(cfg, &self.0.prefix);

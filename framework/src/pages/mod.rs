@@ -35,17 +35,18 @@ impl Pages {
     }
 }
 
-/// Registers `/static/{file}` and the catch-all page route (register it last).
+/// Registers `/static/` and, as the app's default service, the pages: every GET that no
+/// other route of the app matches is rendered.
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route(&format!("{STATIC_PREFIX}/{{file}}"), web::get().to(static_file))
-        .route("/{path:.*}", web::get().to(page));
+    cfg.service(web::scope(STATIC_PREFIX).default_service(web::get().to(static_file))).default_service(web::to(page));
 }
 
-async fn static_file(file: web::Path<String>, shared: web::Data<Shared>) -> HttpResponse {
+async fn static_file(request: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
     let Some(pages) = &shared.pages else { return HttpResponse::NotFound().finish() };
-    match pages.frontend.files.get(file.as_str()) {
+    let file = request.path().strip_prefix(STATIC_PREFIX).unwrap_or_default().trim_start_matches('/');
+    match pages.frontend.files.get(file) {
         Some(bytes) => HttpResponse::Ok()
-            .insert_header((header::CONTENT_TYPE, assets::content_type(&file)))
+            .insert_header((header::CONTENT_TYPE, assets::content_type(file)))
             .insert_header((header::CACHE_CONTROL, "no-cache"))
             .body(bytes.clone()),
         None => HttpResponse::NotFound().finish(),
@@ -53,6 +54,9 @@ async fn static_file(file: web::Path<String>, shared: web::Data<Shared>) -> Http
 }
 
 async fn page(request: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
+    if !matches!(*request.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD) {
+        return HttpResponse::MethodNotAllowed().insert_header((header::ALLOW, "GET, HEAD")).finish();
+    }
     let Some(pages) = &shared.pages else {
         return HttpResponse::NotFound().body("this Mizan app has no frontend");
     };

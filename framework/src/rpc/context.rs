@@ -1,16 +1,16 @@
 //! Global contexts: computed concurrently, served raw as one bundle.
 
 use actix_web::http::header::ContentType;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 
 use crate::app::Shared;
 use crate::protocol::CONTEXT_ERROR_KEY;
 
-pub(super) async fn bundle(request: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
-    let mut bundle = global_context_bundle(&shared, &request).await;
+pub(super) async fn bundle(request: &HttpRequest, shared: &Shared) -> HttpResponse {
+    let mut bundle = global_context_bundle(shared, request).await;
     bundle.push('}');
     let mut response = HttpResponse::Ok().insert_header(ContentType::json()).body(bundle);
-    crate::csrf::ensure_cookie(&request, &mut response);
+    crate::csrf::ensure_cookie(request, &mut response);
     response
 }
 

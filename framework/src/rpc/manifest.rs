@@ -1,7 +1,7 @@
 //! `GET /manifest`: every registered function with its kind, auth level, context kind,
 //! invalidation keys and input/output JSON Schema. Served in dev mode, or to staff.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use schemars::generate::SchemaSettings;
 use serde_json::{json, Value};
 
@@ -10,9 +10,9 @@ use crate::auth::{authorize, AuthLevel};
 use crate::registry::{FunctionKind, Registry};
 use crate::Error;
 
-pub(super) async fn manifest(request: HttpRequest, shared: web::Data<Shared>) -> Result<HttpResponse, Error> {
+pub(super) async fn manifest(request: &HttpRequest, shared: &Shared) -> Result<HttpResponse, Error> {
     if !shared.dev {
-        authorize(AuthLevel::Staff, None, &shared.ctx(request)).await?;
+        authorize(AuthLevel::Staff, None, &shared.ctx(request.clone())).await?;
     }
     Ok(HttpResponse::Ok().json(describe(&shared.registry)))
 }

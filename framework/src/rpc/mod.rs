@@ -13,7 +13,7 @@ mod manifest;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 
-use actix_web::http::header;
+use actix_web::http::{header, Method};
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use futures_util::{FutureExt, StreamExt};
 
@@ -24,40 +24,51 @@ use crate::app::Shared;
 use crate::registry::{FunctionDef, FunctionKind};
 use crate::{Ctx, Error, ErrorCode};
 
-/// Registers the endpoints under `prefix`.
+/// Registers the endpoints under `prefix`: one scope whose requests are dispatched by hand
+/// (a static prefix and a string split, no per-request pattern matching).
 pub(crate) fn configure(cfg: &mut web::ServiceConfig, prefix: &str) {
-    cfg.service(
-        web::resource(format!("{prefix}/call/{{name}}"))
-            .route(web::post().to(call))
-            .default_service(web::to(|request: HttpRequest| method_not_allowed(request, "POST"))),
-    )
-    .service(
-        web::resource(format!("{prefix}/context"))
-            .route(web::get().to(context::bundle))
-            .default_service(web::to(|request: HttpRequest| method_not_allowed(request, "GET"))),
-    )
-    .service(
-        web::resource(format!("{prefix}/manifest"))
-            .route(web::get().to(manifest::manifest))
-            .default_service(web::to(|request: HttpRequest| method_not_allowed(request, "GET"))),
-    )
-    .service(web::resource(format!("{prefix}/{{tail:.*}}")).to(unknown_endpoint));
+    cfg.service(web::scope(prefix).default_service(web::to(dispatch)));
+}
+
+async fn dispatch(request: HttpRequest, payload: web::Payload, shared: web::Data<Shared>) -> HttpResponse {
+    let path = request.path().strip_prefix(shared.prefix.as_str()).unwrap_or_default().trim_start_matches('/');
+    let (endpoint, name) = match path.split_once('/') {
+        Some((endpoint, name)) => (endpoint, Some(name)),
+        None => (path, None),
+    };
+    let method = request.method().clone();
+    let result = match (endpoint, name) {
+        ("call", Some(name)) if !name.is_empty() && !name.contains('/') => match method {
+            Method::POST => call(&request, name, payload, &shared).await,
+            _ => return method_not_allowed(&request, "POST"),
+        },
+        ("context", None) => match method {
+            Method::GET => Ok(context::bundle(&request, &shared).await),
+            _ => return method_not_allowed(&request, "GET"),
+        },
+        ("manifest", None) => match method {
+            Method::GET => manifest::manifest(&request, &shared).await,
+            _ => return method_not_allowed(&request, "GET"),
+        },
+        _ => Err(Error::not_found(format!("no Mizan endpoint at {}", request.path()))),
+    };
+    result.unwrap_or_else(|error| error.error_response())
 }
 
 async fn call(
-    request: HttpRequest,
-    name: web::Path<String>,
+    request: &HttpRequest,
+    name: &str,
     payload: web::Payload,
-    shared: web::Data<Shared>,
+    shared: &Shared,
 ) -> Result<HttpResponse, Error> {
-    if !is_json(&request) {
+    if !is_json(request) {
         return Err(Error::new(
             ErrorCode::UnsupportedMediaType,
             "send the arguments as `Content-Type: application/json`",
         ));
     }
-    crate::csrf::check(&request, &shared.trusted_origins)?;
-    let function = match shared.registry.get(&name) {
+    crate::csrf::check(request, &shared.trusted_origins)?;
+    let function = match shared.registry.get(name) {
         Some(function) if function.kind() == FunctionKind::Call => function,
         Some(_) => {
             return Err(Error::not_found(format!("`{name}` is a context; fetch it with GET {}/context", shared.prefix)))
@@ -65,10 +76,10 @@ async fn call(
         None => return Err(Error::not_found(format!("no server function is registered as `{name}`"))),
     };
     let limit = function.body_limit().unwrap_or(shared.body_limit);
-    if declared_length(&request).is_some_and(|length| length > limit) {
+    if declared_length(request).is_some_and(|length| length > limit) {
         return Err(too_large(limit));
     }
-    let ctx = shared.ctx(request);
+    let ctx = shared.ctx(request.clone());
     crate::auth::authorize(function.auth(), function.predicate(), &ctx).await?;
     let body = read_body(payload, limit).await?;
     arguments::check_depth(&body, shared.max_json_depth)?;
@@ -137,14 +148,10 @@ fn dedup_in_order(keys: &mut Vec<String>) {
     keys.retain(|key| seen.insert(key.clone()));
 }
 
-async fn method_not_allowed(request: HttpRequest, allow: &'static str) -> HttpResponse {
+fn method_not_allowed(request: &HttpRequest, allow: &'static str) -> HttpResponse {
     let mut response =
         Error::new(ErrorCode::MethodNotAllowed, format!("{} is not allowed here; use {allow}", request.method()))
             .error_response();
     response.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static(allow));
     response
-}
-
-async fn unknown_endpoint(request: HttpRequest) -> HttpResponse {
-    Error::not_found(format!("no Mizan endpoint at {}", request.path())).error_response()
 }
