@@ -16,7 +16,7 @@ use crate::Error;
 
 /// Adds a fresh `mizan_csrf` cookie to `response` unless the request already carries one.
 pub(crate) fn ensure_cookie(request: &HttpRequest, response: &mut HttpResponse) {
-    if request.cookie(CSRF_COOKIE).is_some_and(|cookie| !cookie.value().is_empty()) {
+    if cookie_value(request, CSRF_COOKIE).is_some_and(|value| !value.is_empty()) {
         return;
     }
     let cookie = Cookie::build(CSRF_COOKIE, new_token())
@@ -52,14 +52,24 @@ pub(crate) fn check(request: &HttpRequest, trusted_origins: &[String]) -> Result
             return Err(Error::forbidden("the request's Origin is not allowed"));
         }
     }
-    let cookie = request.cookie(CSRF_COOKIE);
-    let token = header(CSRF_HEADER);
-    match (cookie, token) {
-        (Some(cookie), Some(token)) if !cookie.value().is_empty() && constant_time_eq(cookie.value(), token) => Ok(()),
+    match (cookie_value(request, CSRF_COOKIE), header(CSRF_HEADER)) {
+        (Some(cookie), Some(token)) if !cookie.is_empty() && constant_time_eq(cookie, token) => Ok(()),
         _ => Err(Error::forbidden(
             "missing or wrong CSRF token: send the `mizan_csrf` cookie's value in the `X-CSRF-Token` header",
         )),
     }
+}
+
+/// The value of cookie `name`, read straight from the `Cookie` headers (no cookie jar).
+fn cookie_value<'a>(request: &'a HttpRequest, name: &str) -> Option<&'a str> {
+    request
+        .headers()
+        .get_all(header::COOKIE)
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.trim_matches('"'))
 }
 
 /// The origin this request was addressed to, from `Host` and the connection's scheme.
@@ -126,6 +136,16 @@ mod tests {
         ] {
             assert_eq!(normalize_origin(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let request = actix_web::test::TestRequest::default()
+            .insert_header((header::COOKIE, "a=1; mizan_csrf=tok; b=2"))
+            .to_http_request();
+        assert_eq!(cookie_value(&request, "mizan_csrf"), Some("tok"));
+        assert_eq!(cookie_value(&request, "mizan"), None);
+        assert_eq!(cookie_value(&actix_web::test::TestRequest::default().to_http_request(), "mizan_csrf"), None);
     }
 
     #[test]

@@ -30,6 +30,10 @@ pub(crate) fn decode_arguments<A: DeserializeOwned>(body: &[u8]) -> Result<A, Er
 
 /// Refuses JSON nested deeper than `max` arrays/objects, without parsing it.
 pub(crate) fn check_depth(body: &[u8], max: usize) -> Result<(), Error> {
+    if body.len() <= max {
+        // Every level takes at least one byte.
+        return Ok(());
+    }
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
     for &byte in body {
         if in_string {

@@ -14,7 +14,7 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 
 use actix_web::http::{header, Method};
-use actix_web::{web, HttpMessage, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use futures_util::{FutureExt, StreamExt};
 
 pub(crate) use arguments::decode_arguments;
@@ -118,8 +118,11 @@ pub(crate) async fn catch_panic<F: Future>(future: F) -> Result<F::Output, Strin
     })
 }
 
+/// `Content-Type: application/json`, with or without parameters (`; charset=utf-8`).
 fn is_json(request: &HttpRequest) -> bool {
-    matches!(request.mime_type(), Ok(Some(mime)) if mime.essence_str() == "application/json")
+    let Some(value) = request.headers().get(header::CONTENT_TYPE) else { return false };
+    let essence = value.as_bytes().split(|&byte| byte == b';').next().unwrap_or_default();
+    essence.trim_ascii().eq_ignore_ascii_case(b"application/json")
 }
 
 fn declared_length(request: &HttpRequest) -> Option<usize> {
