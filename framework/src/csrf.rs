@@ -8,7 +8,7 @@
 //!   (double submit; the cookie is set on the GET responses Mizan serves).
 
 use actix_web::cookie::{Cookie, SameSite};
-use actix_web::http::header;
+use actix_web::http::header::{self, HeaderName};
 use actix_web::{HttpRequest, HttpResponse};
 
 use crate::protocol::{CSRF_COOKIE, CSRF_HEADER};
@@ -38,11 +38,16 @@ fn new_token() -> String {
 
 /// Checks a state-changing request; see the module docs for the rules.
 pub(crate) fn check(request: &HttpRequest, trusted_origins: &[String]) -> Result<(), Error> {
-    let header = |name: &str| request.headers().get(name).map(|value| value.to_str().unwrap_or("\u{fffd}"));
-    if header("sec-fetch-site").is_some_and(|site| site.eq_ignore_ascii_case("cross-site")) {
+    const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
+    // The protocol's header name, lower-cased as `HeaderName` requires.
+    static TOKEN_HEADER: std::sync::LazyLock<HeaderName> = std::sync::LazyLock::new(|| {
+        HeaderName::from_bytes(CSRF_HEADER.to_ascii_lowercase().as_bytes()).expect("a valid header name")
+    });
+    let header = |name: &HeaderName| request.headers().get(name).map(|value| value.to_str().unwrap_or("\u{fffd}"));
+    if header(&SEC_FETCH_SITE).is_some_and(|site| site.eq_ignore_ascii_case("cross-site")) {
         return Err(Error::forbidden("cross-site requests are not allowed"));
     }
-    if let Some(origin) = header(header::ORIGIN.as_str()) {
+    if let Some(origin) = header(&header::ORIGIN) {
         let Some(origin) = normalize_origin(origin) else {
             return Err(Error::forbidden("the request's Origin is not allowed"));
         };
@@ -52,7 +57,7 @@ pub(crate) fn check(request: &HttpRequest, trusted_origins: &[String]) -> Result
             return Err(Error::forbidden("the request's Origin is not allowed"));
         }
     }
-    match (cookie_value(request, CSRF_COOKIE), header(CSRF_HEADER)) {
+    match (cookie_value(request, CSRF_COOKIE), header(&TOKEN_HEADER)) {
         (Some(cookie), Some(token)) if !cookie.is_empty() && constant_time_eq(cookie, token) => Ok(()),
         _ => Err(Error::forbidden(
             "missing or wrong CSRF token: send the `mizan_csrf` cookie's value in the `X-CSRF-Token` header",
