@@ -48,6 +48,9 @@ const server = {
   format: "iife",
   target: ["es2022"],
   sourcemap: false,
+  // Not minified: QuickJS evaluates a minified bundle (one very long line) about 4x slower
+  // than the same code with its line breaks, and the size does not matter on the server.
+  minify: false,
 };
 
 const manifest = { client: "client.js", css: "client.css", server: "server.js" };
