@@ -291,7 +291,7 @@ fn emit(function: &ItemFn, options: &Options, params: &[Param]) -> TokenStream {
         Kind::GlobalContext => quote!(GlobalContext),
         Kind::LocalContext => quote!(LocalContext),
     };
-    let doc = doc_comment(function);
+    let doc = crate::doc::doc_comment(&function.attrs);
     let auth = match options.auth.as_ref().unwrap_or(&Auth::Anonymous) {
         Auth::Anonymous => quote!(Anonymous),
         Auth::Authenticated => quote!(Authenticated),
@@ -413,24 +413,6 @@ fn emit(function: &ItemFn, options: &Options, params: &[Param]) -> TokenStream {
             }
         }
     }
-}
-
-/// The `///` comment of the function, one leading space per line removed.
-fn doc_comment(function: &ItemFn) -> String {
-    let lines: Vec<String> = function
-        .attrs
-        .iter()
-        .filter(|attr| attr.path().is_ident("doc"))
-        .filter_map(|attr| match &attr.meta {
-            Meta::NameValue(pair) => match &pair.value {
-                Expr::Lit(ExprLit { lit: Lit::Str(line), .. }) => Some(line.value()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .map(|line| line.strip_prefix(' ').map(str::to_owned).unwrap_or(line))
-        .collect();
-    lines.join("\n").trim().to_owned()
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::spanned::Spanned;
-use syn::{Data, DeriveInput, Expr, ExprLit, Fields, Lit, Meta};
+use syn::{Data, DeriveInput, Expr, ExprLit, Fields, Lit};
 
 /// Protocol codes whose status a same-named variant inherits.
 const PROTOCOL_STATUSES: &[(&str, u16)] = &[
@@ -72,7 +72,11 @@ pub(crate) fn expand(input: TokenStream) -> syn::Result<TokenStream> {
                 }
             }
         }
-        let message = message.or_else(|| doc(&variant.attrs)).unwrap_or_else(|| code.to_lowercase().replace('_', " "));
+        let doc = crate::doc::doc_comment(&variant.attrs).replace('\n', " ");
+        let doc = doc.trim_end_matches('.');
+        let message = message
+            .or_else(|| (!doc.is_empty()).then(|| doc.to_owned()))
+            .unwrap_or_else(|| code.to_lowercase().replace('_', " "));
         let variant_ident = &variant.ident;
         let pattern = match &variant.fields {
             Fields::Unit => quote!(#ident::#variant_ident),
@@ -97,22 +101,6 @@ pub(crate) fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             }
         }
     })
-}
-
-fn doc(attrs: &[syn::Attribute]) -> Option<String> {
-    let lines: Vec<String> = attrs
-        .iter()
-        .filter(|attr| attr.path().is_ident("doc"))
-        .filter_map(|attr| match &attr.meta {
-            Meta::NameValue(pair) => match &pair.value {
-                Expr::Lit(ExprLit { lit: Lit::Str(line), .. }) => Some(line.value().trim().to_owned()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
-    let text = lines.join(" ").trim().trim_end_matches('.').to_owned();
-    (!text.is_empty()).then_some(text)
 }
 
 /// `OutOfStock` → `OUT_OF_STOCK`.

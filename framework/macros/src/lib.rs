@@ -5,6 +5,7 @@ use proc_macro::TokenStream;
 
 mod client;
 mod client_error;
+mod doc;
 
 /// Marks an async function as callable from the client. See `mizan::client`.
 #[proc_macro_attribute]
