@@ -43,6 +43,7 @@ pub struct Mizan {
     authenticator: Arc<dyn Authenticator>,
     dev: bool,
     trusted_origins: Vec<String>,
+    migrate: crate::db::Migrate,
 }
 
 impl Default for Mizan {
@@ -67,6 +68,7 @@ impl Mizan {
             authenticator: Arc::new(Anonymous),
             dev: false,
             trusted_origins: Vec::new(),
+            migrate: crate::db::migrate_with::<crate::db::FrameworkMigrator>,
         }
     }
 
@@ -135,6 +137,19 @@ impl Mizan {
     pub fn trusted_origins(mut self, origins: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.trusted_origins.extend(origins.into_iter().map(Into::into));
         self
+    }
+
+    /// The migrator whose migrations `migrate` (and the dev server at start) applies: the
+    /// framework's tables plus the app's own (see [`db`](crate::db)). Default: the framework's
+    /// tables only.
+    pub fn migrator<M: sea_orm_migration::MigratorTrait + 'static>(mut self) -> Self {
+        self.migrate = crate::db::migrate_with::<M>;
+        self
+    }
+
+    /// Applies every pending migration to `db`.
+    pub async fn migrate(&self, db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+        (self.migrate)(db).await
     }
 
     /// Where `codegen` writes the TypeScript client (e.g. `frontend/src/mizan.gen.ts`).

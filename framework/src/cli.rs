@@ -1,4 +1,4 @@
-//! The app's command line: `serve` (default) and `codegen [--check]`.
+//! The app's command line: `serve` (default), `migrate` and `codegen [--check]`.
 //!
 //! An app's `main` is one line:
 //!
@@ -27,6 +27,8 @@ enum Command {
     /// Run the server (the default). Configured by MIZAN_ADDR, DATABASE_URL, MIZAN_DEV,
     /// MIZAN_TRUSTED_ORIGINS and MIZAN_LOG.
     Serve,
+    /// Apply pending database migrations (the framework's tables and the app's) to DATABASE_URL.
+    Migrate,
     /// Generate the TypeScript client from the registered server functions.
     Codegen {
         /// Do not write: fail if the generated file on disk is stale.
@@ -42,6 +44,7 @@ pub fn main(app: impl Fn() -> Mizan + Send + Clone + 'static) -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(app),
         Command::Codegen { check } => run_codegen(&app(), check).map(|_| ()),
+        Command::Migrate => migrate(app),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -67,6 +70,23 @@ pub fn run_codegen(app: &Mizan, check: bool) -> anyhow::Result<SyncOutcome> {
     Ok(outcome)
 }
 
+fn migrate(app: impl Fn() -> Mizan) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    actix_web::rt::System::new().block_on(async move {
+        let db = connect(&config.database_url).await?;
+        app()
+            .migrate(&db)
+            .await
+            .map_err(|error| anyhow::anyhow!("migrating {} failed: {error}", config.database_url))?;
+        tracing::info!(database = %config.database_url, "migrations applied");
+        Ok(())
+    })
+}
+
+async fn connect(url: &str) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    sea_orm::Database::connect(url).await.map_err(|error| anyhow::anyhow!("cannot open the database {url}: {error}"))
+}
+
 fn serve(app: impl Fn() -> Mizan) -> anyhow::Result<()> {
     let config = Config::from_env()?;
     actix_web::rt::System::new().block_on(async move {
@@ -74,9 +94,10 @@ fn serve(app: impl Fn() -> Mizan) -> anyhow::Result<()> {
         if config.dev && mizan.codegen_path().is_some() {
             run_codegen(&mizan, false)?;
         }
-        let db = sea_orm::Database::connect(&config.database_url)
-            .await
-            .map_err(|error| anyhow::anyhow!("cannot open the database {}: {error}", config.database_url))?;
+        let db = connect(&config.database_url).await?;
+        if config.dev {
+            mizan.migrate(&db).await.map_err(|error| anyhow::anyhow!("migrating the database failed: {error}"))?;
+        }
         let app = mizan.database(db).dev(config.dev).trusted_origins(config.trusted_origins.clone()).build()?;
         tracing::info!(addr = %config.addr, dev = config.dev, "Mizan is serving on http://{}", config.addr);
         actix_web::HttpServer::new(move || {

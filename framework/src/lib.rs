@@ -41,6 +41,7 @@ pub mod codegen;
 mod config;
 mod csrf;
 mod ctx;
+pub mod db;
 mod error;
 pub mod pages;
 pub mod protocol;

@@ -3,6 +3,7 @@
 
 mod auth;
 mod calls;
+mod database;
 mod defences;
 mod fixtures;
 mod manifest;

@@ -1,0 +1,117 @@
+//! The framework's tables. Never edit a released migration; add a new one.
+
+// `#[async_trait]` signatures must match the trait's, which elides `SchemaManager's lifetime.
+#![allow(elided_lifetimes_in_paths)]
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
+
+pub(super) fn all() -> Vec<Box<dyn MigrationTrait>> {
+    vec![Box::new(CreateUsers), Box::new(CreateSessions)]
+}
+
+#[derive(DeriveIden)]
+enum MizanUsers {
+    Table,
+    Id,
+    Username,
+    Email,
+    PasswordHash,
+    IsActive,
+    IsStaff,
+    IsSuperuser,
+    CreatedAt,
+    LastLogin,
+}
+
+#[derive(DeriveIden)]
+enum MizanSessions {
+    Table,
+    Id,
+    UserId,
+    CreatedAt,
+    LastSeenAt,
+}
+
+/// `mizan_users`: accounts with an Argon2id password hash in PHC format.
+struct CreateUsers;
+
+impl MigrationName for CreateUsers {
+    fn name(&self) -> &str {
+        "m20260101_000001_mizan_create_users"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateUsers {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(MizanUsers::Table)
+                    .if_not_exists()
+                    .col(pk_auto(MizanUsers::Id))
+                    .col(string_len_uniq(MizanUsers::Username, 150))
+                    .col(string_len(MizanUsers::Email, 254))
+                    .col(string(MizanUsers::PasswordHash))
+                    .col(boolean(MizanUsers::IsActive).default(true))
+                    .col(boolean(MizanUsers::IsStaff).default(false))
+                    .col(boolean(MizanUsers::IsSuperuser).default(false))
+                    .col(timestamp_with_time_zone(MizanUsers::CreatedAt))
+                    .col(timestamp_with_time_zone_null(MizanUsers::LastLogin))
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.drop_table(Table::drop().table(MizanUsers::Table).to_owned()).await
+    }
+}
+
+/// `mizan_sessions`: server-side sessions; the id is a hash of the cookie's secret.
+struct CreateSessions;
+
+impl MigrationName for CreateSessions {
+    fn name(&self) -> &str {
+        "m20260101_000002_mizan_create_sessions"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateSessions {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(MizanSessions::Table)
+                    .if_not_exists()
+                    .col(string_len(MizanSessions::Id, 64).primary_key())
+                    .col(integer(MizanSessions::UserId))
+                    .col(timestamp_with_time_zone(MizanSessions::CreatedAt))
+                    .col(timestamp_with_time_zone(MizanSessions::LastSeenAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(MizanSessions::Table, MizanSessions::UserId)
+                            .to(MizanUsers::Table, MizanUsers::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .if_not_exists()
+                    .name("mizan_sessions_user_id")
+                    .table(MizanSessions::Table)
+                    .col(MizanSessions::UserId)
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.drop_table(Table::drop().table(MizanSessions::Table).to_owned()).await
+    }
+}
