@@ -1,6 +1,8 @@
 //! Who is calling: the [`User`], the [`Authenticator`] that finds it for a request, and the
 //! per-function [`AuthLevel`] checked before a function runs.
 
+pub mod password;
+
 use std::sync::Arc;
 
 use actix_web::HttpRequest;
