@@ -1,4 +1,5 @@
-//! The app's command line: `serve` (default), `migrate` and `codegen [--check]`.
+//! The app's command line: `serve` (default), `migrate`, `createsuperuser` and
+//! `codegen [--check]`.
 //!
 //! An app's `main` is one line:
 //!
@@ -12,6 +13,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use std::io::IsTerminal;
+
+use crate::auth::users::{create_user, NewUser};
 use crate::codegen::{self, SyncOutcome};
 use crate::{Config, Mizan};
 
@@ -27,6 +31,20 @@ enum Command {
     /// Run the server (the default). Configured by MIZAN_ADDR, DATABASE_URL, MIZAN_DEV,
     /// MIZAN_TRUSTED_ORIGINS and MIZAN_LOG.
     Serve,
+    /// Create a superuser (staff, all permissions). Values not given are asked for on the
+    /// terminal, or read line by line from standard input when it is not a terminal. The
+    /// password comes from MIZAN_SUPERUSER_PASSWORD or the prompt, never from a flag.
+    Createsuperuser {
+        /// Login name.
+        #[arg(long, env = "MIZAN_SUPERUSER_USERNAME")]
+        username: Option<String>,
+        /// Email address.
+        #[arg(long, env = "MIZAN_SUPERUSER_EMAIL")]
+        email: Option<String>,
+        /// Fail instead of asking for missing values.
+        #[arg(long)]
+        no_input: bool,
+    },
     /// Apply pending database migrations (the framework's tables and the app's) to DATABASE_URL.
     Migrate,
     /// Generate the TypeScript client from the registered server functions.
@@ -45,6 +63,7 @@ pub fn main(app: impl Fn() -> Mizan + Send + Clone + 'static) -> ExitCode {
         Command::Serve => serve(app),
         Command::Codegen { check } => run_codegen(&app(), check).map(|_| ()),
         Command::Migrate => migrate(app),
+        Command::Createsuperuser { username, email, no_input } => create_superuser(app, username, email, no_input),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -81,6 +100,77 @@ fn migrate(app: impl Fn() -> Mizan) -> anyhow::Result<()> {
         tracing::info!(database = %config.database_url, "migrations applied");
         Ok(())
     })
+}
+
+fn create_superuser(
+    app: impl Fn() -> Mizan,
+    username: Option<String>,
+    email: Option<String>,
+    no_input: bool,
+) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    let mut input = Prompter { no_input, stdin: std::io::stdin().lines() };
+    let username = match username {
+        Some(username) => username,
+        None => input.ask("Username")?,
+    };
+    let email = match email {
+        Some(email) => email,
+        None => input.ask("Email")?,
+    };
+    let password = match std::env::var("MIZAN_SUPERUSER_PASSWORD") {
+        Ok(password) => password,
+        Err(_) => {
+            let password = input.secret("Password")?;
+            if input.secret("Password (again)")? != password {
+                anyhow::bail!("the passwords do not match");
+            }
+            password
+        }
+    };
+    actix_web::rt::System::new().block_on(async move {
+        let db = connect(&config.database_url).await?;
+        app().migrate(&db).await.map_err(|error| anyhow::anyhow!("migrating the database failed: {error}"))?;
+        let new =
+            NewUser { username: &username, email: &email, password: &password, is_staff: true, is_superuser: true };
+        let user = create_user(&db, new).await?;
+        println!("created superuser `{}` (id {})", user.username, user.id);
+        Ok(())
+    })
+}
+
+/// Asks for values on the terminal, or reads them from piped standard input.
+struct Prompter {
+    no_input: bool,
+    stdin: std::io::Lines<std::io::StdinLock<'static>>,
+}
+
+impl Prompter {
+    fn ask(&mut self, what: &str) -> anyhow::Result<String> {
+        if self.no_input {
+            anyhow::bail!("{what} is missing; pass it as a flag or environment variable (see --help)");
+        }
+        if std::io::stdin().is_terminal() {
+            eprint!("{what}: ");
+        }
+        match self.stdin.next() {
+            Some(line) => Ok(line?.trim().to_owned()),
+            None => anyhow::bail!("{what} is missing and standard input has ended"),
+        }
+    }
+
+    fn secret(&mut self, what: &str) -> anyhow::Result<String> {
+        if self.no_input {
+            anyhow::bail!("the password is missing; set MIZAN_SUPERUSER_PASSWORD");
+        }
+        if std::io::stdin().is_terminal() {
+            return Ok(rpassword::prompt_password(format!("{what}: "))?);
+        }
+        match self.stdin.next() {
+            Some(line) => Ok(line?.trim_end_matches(['\r', '\n']).to_owned()),
+            None => anyhow::bail!("the password is missing and standard input has ended"),
+        }
+    }
 }
 
 async fn connect(url: &str) -> anyhow::Result<sea_orm::DatabaseConnection> {

@@ -2,6 +2,7 @@
 //! per-function [`AuthLevel`] checked before a function runs.
 
 pub mod password;
+pub mod users;
 
 use std::sync::Arc;
 
@@ -15,7 +16,7 @@ use crate::{Ctx, Error};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct User {
     /// Database id.
-    pub id: i64,
+    pub id: i32,
     /// Unique login name.
     pub username: String,
     /// Email address.

@@ -93,3 +93,37 @@ async fn postgres_migrations() {
     migrations_create_the_tables_once(&postgres.db).await;
     postgres.drop().await;
 }
+
+async fn users_are_created_with_hashed_passwords(db: &DatabaseConnection) {
+    use mizan::auth::users::{create_user, find_by_username, CreateUserError, NewUser};
+    mizan::Mizan::new().migrate(db).await.unwrap();
+    let new = |username| NewUser {
+        username,
+        email: "ann@example.com",
+        password: "pw 1234",
+        is_staff: false,
+        is_superuser: false,
+    };
+    let user = create_user(db, new("ann")).await.unwrap();
+    assert_eq!((user.username.as_str(), user.is_active, user.is_staff), ("ann", true, false));
+    let stored = find_by_username(db, "ann").await.unwrap().unwrap();
+    assert!(stored.password_hash.starts_with("$argon2id$"), "never the plain password");
+    assert!(mizan::auth::password::verify("pw 1234", &stored.password_hash).unwrap().matches);
+    assert!(matches!(create_user(db, new("ann")).await, Err(CreateUserError::UsernameTaken(_))));
+    assert!(matches!(create_user(db, new("a b")).await, Err(CreateUserError::InvalidUsername)));
+    let superuser = create_user(db, NewUser { is_superuser: true, ..new("root") }).await.unwrap();
+    assert!(superuser.is_staff, "superusers are staff");
+}
+
+#[actix_web::test]
+async fn sqlite_users() {
+    let db = Database::connect("sqlite::memory:").await.unwrap();
+    users_are_created_with_hashed_passwords(&db).await;
+}
+
+#[actix_web::test]
+async fn postgres_users() {
+    let postgres = Postgres::fresh().await;
+    users_are_created_with_hashed_passwords(&postgres.db).await;
+    postgres.drop().await;
+}
