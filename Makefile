@@ -36,11 +36,16 @@ dev: setup codegen frontend ## Run the example app's dev server on http://127.0.
 test: setup test-rust test-js test-v8 test-e2e ## Run every test
 	@echo "make test: all suites passed"
 
+# `cargo test --workspace` also builds target/debug/example-app; the steps below reuse that
+# binary instead of `cargo run -p ...`, whose different feature resolution would rebuild the
+# dependency tree (the JavaScript engine included) a second time on a clean machine.
+BIN := target/debug/example-app
+
 .PHONY: test-rust
 test-rust: frontend ## Rust unit and integration tests, formatting, codegen staleness
 	$(CARGO) fmt --all --check
-	$(APP) codegen --check
 	$(CARGO) test --workspace
+	$(BIN) codegen --check
 
 .PHONY: test-js
 test-js: setup ## The @mizan/react Vitest suite and TypeScript checks
@@ -55,7 +60,7 @@ test-v8: ## Type-check the V8 engine path offline
 
 .PHONY: test-e2e
 test-e2e: frontend ## End-to-end tests: the real server driven by headless Chromium
-	$(CARGO) build -p example-app
+	$(CARGO) test --workspace --no-run --quiet
 	$(NPM) test -w tests
 
 .PHONY: services
