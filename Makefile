@@ -16,8 +16,11 @@ setup: ## Install what is missing (Debian packages, npm packages); idempotent
 	@bash build/setup.sh
 
 .PHONY: codegen
-codegen: ## Regenerate the TypeScript client and the runtime's protocol constants
+codegen: codegen-app ## Regenerate the TypeScript client and the runtime's protocol constants
 	MIZAN_BLESS=1 $(CARGO) test --quiet -p mizan --lib codegen::protocol
+
+.PHONY: codegen-app
+codegen-app: ## Regenerate the example app's TypeScript client only
 	$(APP) codegen
 
 .PHONY: codegen-check
@@ -29,7 +32,7 @@ frontend: setup ## Bundle the example app's frontend (client + SSR bundles)
 	$(NPM) run --silent build -w example-app/frontend
 
 .PHONY: dev
-dev: setup codegen frontend ## Run the example app's dev server on http://127.0.0.1:8000
+dev: setup codegen-app frontend ## Run the example app's dev server on http://127.0.0.1:8000
 	MIZAN_DEV=1 $(CARGO) run -p example-app
 
 .PHONY: test
