@@ -44,6 +44,7 @@ pub struct Mizan {
     dev: bool,
     trusted_origins: Vec<String>,
     migrate: crate::db::Migrate,
+    broadcaster: Option<Arc<dyn crate::broadcast::Broadcaster>>,
 }
 
 impl Default for Mizan {
@@ -69,6 +70,7 @@ impl Mizan {
             dev: false,
             trusted_origins: Vec::new(),
             migrate: crate::db::migrate_with::<crate::db::FrameworkMigrator>,
+            broadcaster: None,
         }
     }
 
@@ -123,6 +125,12 @@ impl Mizan {
     /// How requests are mapped to users (default: everyone is anonymous).
     pub fn authenticator(mut self, authenticator: impl Authenticator) -> Self {
         self.authenticator = Arc::new(authenticator);
+        self
+    }
+
+    /// The channel layer that [`Ctx::broadcast`](crate::Ctx::broadcast) sends to.
+    pub fn broadcaster(mut self, broadcaster: impl crate::broadcast::Broadcaster) -> Self {
+        self.broadcaster = Some(Arc::new(broadcaster));
         self
     }
 
@@ -185,6 +193,7 @@ impl Mizan {
             authenticator: self.authenticator,
             dev: self.dev,
             trusted_origins: self.trusted_origins,
+            broadcaster: self.broadcaster,
         })))
     }
 }
@@ -214,12 +223,13 @@ pub(crate) struct Shared {
     pub(crate) authenticator: Arc<dyn Authenticator>,
     pub(crate) dev: bool,
     pub(crate) trusted_origins: Vec<String>,
+    pub(crate) broadcaster: Option<Arc<dyn crate::broadcast::Broadcaster>>,
 }
 
 impl Shared {
     /// A fresh context for one function run of `request`.
     pub(crate) fn ctx(&self, request: actix_web::HttpRequest) -> crate::Ctx {
-        crate::Ctx::new(request, self.db.clone(), Arc::clone(&self.authenticator))
+        crate::Ctx::new(request, self.db.clone(), Arc::clone(&self.authenticator), self.broadcaster.clone())
     }
 }
 

@@ -8,6 +8,7 @@ use actix_web::HttpRequest;
 use sea_orm::DatabaseConnection;
 
 use crate::auth::{Authenticator, User};
+use crate::broadcast::Broadcaster;
 use crate::{Error, ErrorCode};
 
 /// The request context handed to server functions that take a `&Ctx` (or `Ctx`) argument.
@@ -22,6 +23,7 @@ struct Inner {
     request: HttpRequest,
     db: Option<DatabaseConnection>,
     authenticator: Arc<dyn Authenticator>,
+    broadcaster: Option<Arc<dyn Broadcaster>>,
     user: OnceCell<Option<User>>,
     invalidate: RefCell<Vec<String>>,
 }
@@ -31,10 +33,11 @@ impl Ctx {
         request: HttpRequest,
         db: Option<DatabaseConnection>,
         authenticator: Arc<dyn Authenticator>,
+        broadcaster: Option<Arc<dyn Broadcaster>>,
     ) -> Self {
-        Self {
-            inner: Rc::new(Inner { request, db, authenticator, user: OnceCell::new(), invalidate: RefCell::default() }),
-        }
+        let inner =
+            Inner { request, db, authenticator, broadcaster, user: OnceCell::new(), invalidate: RefCell::default() };
+        Self { inner: Rc::new(inner) }
     }
 
     /// The HTTP request (headers, peer address, URI).
@@ -69,6 +72,18 @@ impl Ctx {
     /// (`"counter"`) or a name with canonical arguments (`greet?{"name":"Ann"}`).
     pub fn invalidate(&self, key: impl Into<String>) {
         self.inner.invalidate.borrow_mut().push(key.into());
+    }
+
+    /// Sends `message` to every subscriber of the channel group `group`, through the app's
+    /// [`Broadcaster`] (set with [`Mizan::broadcaster`](crate::Mizan::broadcaster)).
+    ///
+    /// Fails with `UNAVAILABLE` when the app has no channel layer.
+    pub async fn broadcast(&self, group: &str, message: &impl serde::Serialize) -> Result<(), Error> {
+        let Some(broadcaster) = &self.inner.broadcaster else {
+            return Err(Error::new(ErrorCode::Unavailable, "this app has no channel layer to broadcast on"));
+        };
+        let message = serde_json::to_value(message).map_err(Error::internal)?;
+        broadcaster.broadcast(group, message).await
     }
 
     /// The keys passed to [`Ctx::invalidate`] so far.

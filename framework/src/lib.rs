@@ -36,6 +36,7 @@
 
 mod app;
 pub mod auth;
+pub mod broadcast;
 pub mod cli;
 pub mod codegen;
 mod config;
@@ -51,6 +52,7 @@ pub mod validation;
 
 pub use app::{BuildError, Mizan, MizanApp, DEFAULT_BODY_LIMIT, DEFAULT_MAX_JSON_DEPTH};
 pub use auth::{AuthLevel, Authenticator, User};
+pub use broadcast::Broadcaster;
 pub use config::{Config, ConfigError};
 pub use ctx::Ctx;
 pub use error::{ClientError, Error, ErrorCode, FieldErrors, Result};

@@ -154,3 +154,18 @@ fn duplicate_names_fail_at_startup_naming_both_definitions() {
 fn line_of(needle: &str) -> usize {
     include_str!("calls.rs").lines().position(|line| line.contains(needle)).unwrap() + 1
 }
+
+#[actix_web::test]
+async fn functions_broadcast_through_the_channel_layer() {
+    use crate::fixtures::{Recorder, BROADCASTS};
+    use crate::support::app_with;
+    let (status, body) = send(&app().await, call("announce", r#"{"room": "lobby", "text": "hi"}"#)).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "no channel layer: {body}");
+    assert_error(&body, "UNAVAILABLE");
+
+    let app = app_with(|mizan| mizan.broadcaster(Recorder)).await;
+    let (status, _) = send(&app, call("announce", r#"{"room": "kitchen", "text": "dinner"}"#)).await;
+    assert_eq!(status, StatusCode::OK);
+    let sent = BROADCASTS.lock().unwrap().clone();
+    assert!(sent.contains(&("chat:kitchen".to_owned(), json!({ "text": "dinner" }))), "{sent:?}");
+}

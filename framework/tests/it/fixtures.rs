@@ -161,6 +161,25 @@ pub(crate) async fn predicate_panics() -> mizan::Result<bool> {
     Ok(true)
 }
 
+/// Broadcasts to a room's channel group.
+#[mizan::client]
+pub(crate) async fn announce(ctx: &Ctx, room: String, text: String) -> mizan::Result<()> {
+    ctx.broadcast(&format!("chat:{room}"), &serde_json::json!({ "text": text })).await
+}
+
+/// The messages [`Recorder`] was handed.
+pub(crate) static BROADCASTS: Mutex<Vec<(String, serde_json::Value)>> = Mutex::new(Vec::new());
+
+/// A channel layer that records what it is asked to deliver.
+pub(crate) struct Recorder;
+
+impl mizan::Broadcaster for Recorder {
+    fn broadcast<'a>(&'a self, group: &'a str, message: serde_json::Value) -> LocalBoxFuture<'a, Result<(), Error>> {
+        BROADCASTS.lock().unwrap().push((group.to_owned(), message));
+        Box::pin(async { Ok(()) })
+    }
+}
+
 #[mizan::client(context = "global")]
 pub(crate) async fn now() -> mizan::Result<u32> {
     Ok(42)
@@ -212,6 +231,7 @@ pub(crate) fn app() -> Mizan {
         for_even_ids,
         predicate_errors,
         predicate_panics,
+        announce,
         now,
     ])
 }
