@@ -18,6 +18,7 @@ pub fn app() -> Mizan {
     Mizan::new()
         .title("Mizan example")
         .functions(mizan::fns![api::echo, api::server_time, api::staff_report])
+        .functions(mizan::auth::functions())
         .frontend(Frontend::from_dist(FRONTEND_DIST))
         .codegen_output(GENERATED_CLIENT)
 }

@@ -45,6 +45,8 @@ pub struct Mizan {
     trusted_origins: Vec<String>,
     migrate: crate::db::Migrate,
     broadcaster: Option<Arc<dyn crate::broadcast::Broadcaster>>,
+    sessions: crate::auth::sessions::SessionConfig,
+    authenticator_set: bool,
 }
 
 impl Default for Mizan {
@@ -71,6 +73,8 @@ impl Mizan {
             trusted_origins: Vec::new(),
             migrate: crate::db::migrate_with::<crate::db::FrameworkMigrator>,
             broadcaster: None,
+            sessions: crate::auth::sessions::SessionConfig::default(),
+            authenticator_set: false,
         }
     }
 
@@ -125,6 +129,14 @@ impl Mizan {
     /// How requests are mapped to users (default: everyone is anonymous).
     pub fn authenticator(mut self, authenticator: impl Authenticator) -> Self {
         self.authenticator = Arc::new(authenticator);
+        self.authenticator_set = true;
+        self
+    }
+
+    /// How sessions behave (timeouts, `Secure`, the clock). With a database and no other
+    /// [`authenticator`](Mizan::authenticator), the session cookie decides who the user is.
+    pub fn sessions(mut self, config: crate::auth::sessions::SessionConfig) -> Self {
+        self.sessions = config;
         self
     }
 
@@ -183,14 +195,20 @@ impl Mizan {
             Some(frontend) => Some(Pages::new(frontend.load()?, self.shell, self.title)?),
             None => None,
         };
+        let accounts = self.db.clone().map(|db| Arc::new(crate::auth::Accounts::new(db, self.sessions)));
+        let authenticator: Arc<dyn Authenticator> = match &accounts {
+            Some(accounts) if !self.authenticator_set => Arc::new(accounts.sessions.clone()),
+            _ => self.authenticator,
+        };
         Ok(MizanApp(Arc::new(Shared {
             registry,
             db: self.db,
+            accounts,
             pages,
             prefix: self.prefix,
             body_limit: self.body_limit,
             max_json_depth: self.max_json_depth,
-            authenticator: self.authenticator,
+            authenticator,
             dev: self.dev,
             trusted_origins: self.trusted_origins,
             broadcaster: self.broadcaster,
@@ -224,12 +242,19 @@ pub(crate) struct Shared {
     pub(crate) dev: bool,
     pub(crate) trusted_origins: Vec<String>,
     pub(crate) broadcaster: Option<Arc<dyn crate::broadcast::Broadcaster>>,
+    pub(crate) accounts: Option<Arc<crate::auth::Accounts>>,
 }
 
 impl Shared {
     /// A fresh context for one function run of `request`.
     pub(crate) fn ctx(&self, request: actix_web::HttpRequest) -> crate::Ctx {
-        crate::Ctx::new(request, self.db.clone(), Arc::clone(&self.authenticator), self.broadcaster.clone())
+        crate::Ctx::new(
+            request,
+            self.db.clone(),
+            Arc::clone(&self.authenticator),
+            self.broadcaster.clone(),
+            self.accounts.clone(),
+        )
     }
 }
 

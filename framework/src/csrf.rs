@@ -19,16 +19,20 @@ pub(crate) fn ensure_cookie(request: &HttpRequest, response: &mut HttpResponse) 
     if cookie_value(request, CSRF_COOKIE).is_some_and(|value| !value.is_empty()) {
         return;
     }
-    let cookie = Cookie::build(CSRF_COOKIE, new_token())
+    if let Err(error) = response.add_cookie(&fresh_cookie(request)) {
+        tracing::warn!(%error, "could not set the CSRF cookie");
+    }
+}
+
+/// A `mizan_csrf` cookie with a new token (set at login and logout to rotate it).
+pub(crate) fn fresh_cookie(request: &HttpRequest) -> Cookie<'static> {
+    Cookie::build(CSRF_COOKIE, new_token())
         .path("/")
         .same_site(SameSite::Lax)
         .secure(request.app_config().secure())
         // The client script reads it to send the header, so it is not HttpOnly.
         .http_only(false)
-        .finish();
-    if let Err(error) = response.add_cookie(&cookie) {
-        tracing::warn!(%error, "could not set the CSRF cookie");
-    }
+        .finish()
 }
 
 /// A new random token (244 random bits, hex).
@@ -66,7 +70,7 @@ pub(crate) fn check(request: &HttpRequest, trusted_origins: &[String]) -> Result
 }
 
 /// The value of cookie `name`, read straight from the `Cookie` headers (no cookie jar).
-fn cookie_value<'a>(request: &'a HttpRequest, name: &str) -> Option<&'a str> {
+pub(crate) fn cookie_value<'a>(request: &'a HttpRequest, name: &str) -> Option<&'a str> {
     request
         .headers()
         .get_all(header::COOKIE)

@@ -4,10 +4,11 @@ use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 
+use actix_web::cookie::Cookie;
 use actix_web::HttpRequest;
 use sea_orm::DatabaseConnection;
 
-use crate::auth::{Authenticator, User};
+use crate::auth::{Accounts, Authenticator, User};
 use crate::broadcast::Broadcaster;
 use crate::{Error, ErrorCode};
 
@@ -26,6 +27,8 @@ struct Inner {
     broadcaster: Option<Arc<dyn Broadcaster>>,
     user: OnceCell<Option<User>>,
     invalidate: RefCell<Vec<String>>,
+    cookies: RefCell<Vec<Cookie<'static>>>,
+    accounts: Option<Arc<Accounts>>,
 }
 
 impl Ctx {
@@ -34,9 +37,18 @@ impl Ctx {
         db: Option<DatabaseConnection>,
         authenticator: Arc<dyn Authenticator>,
         broadcaster: Option<Arc<dyn Broadcaster>>,
+        accounts: Option<Arc<Accounts>>,
     ) -> Self {
-        let inner =
-            Inner { request, db, authenticator, broadcaster, user: OnceCell::new(), invalidate: RefCell::default() };
+        let inner = Inner {
+            request,
+            db,
+            authenticator,
+            broadcaster,
+            user: OnceCell::new(),
+            invalidate: RefCell::default(),
+            cookies: RefCell::default(),
+            accounts,
+        };
         Self { inner: Rc::new(inner) }
     }
 
@@ -84,6 +96,21 @@ impl Ctx {
         };
         let message = serde_json::to_value(message).map_err(Error::internal)?;
         broadcaster.broadcast(group, message).await
+    }
+
+    /// Adds a cookie to the response of this call.
+    pub fn set_cookie(&self, cookie: Cookie<'static>) {
+        self.inner.cookies.borrow_mut().push(cookie);
+    }
+
+    /// The cookies set with [`Ctx::set_cookie`].
+    pub(crate) fn take_cookies(&self) -> Vec<Cookie<'static>> {
+        std::mem::take(&mut self.inner.cookies.borrow_mut())
+    }
+
+    /// Sessions and login throttling (apps with a database).
+    pub(crate) fn accounts(&self) -> Result<&Accounts, Error> {
+        self.inner.accounts.as_deref().ok_or_else(|| Error::new(ErrorCode::Unavailable, "accounts need a database"))
     }
 
     /// The keys passed to [`Ctx::invalidate`] so far.

@@ -34,6 +34,9 @@
 //! `POST /api/mizan/call/echo` with `{"text": "hi"}` answers `{"result": {"message": "hi"}}`;
 //! `cargo run -- codegen` writes `echo()` and `useEcho()` for the frontend.
 
+// `#[mizan::client]` emits `::mizan::...` paths, also for the framework's own functions.
+extern crate self as mizan;
+
 mod app;
 pub mod auth;
 pub mod broadcast;

@@ -1,4 +1,4 @@
-import { act, fireEvent, render, screen } from "@testing-library/react";
+import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import {
   callFunction,
@@ -113,7 +113,8 @@ describe("useCall", () => {
     });
     expect(isMizanError(failure)).toBe(true);
     expect((failure as MizanError).status).toBe(403);
-    expect(screen.getByTestId("error").textContent).toBe("FORBIDDEN");
+    // The mutation's state reaches the component through TanStack's batched notifications.
+    await waitFor(() => expect(screen.getByTestId("error").textContent).toBe("FORBIDDEN"));
 
     const controller = new AbortController();
     let cancelled: Promise<unknown> | undefined;

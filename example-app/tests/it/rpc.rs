@@ -87,7 +87,12 @@ async fn the_context_bundle_is_raw_and_keyed_by_name() {
     assert_eq!(response.status(), StatusCode::OK);
     let body: Value = test::read_body_json(response).await;
     let object = body.as_object().expect("an object");
-    assert_eq!(object.keys().collect::<Vec<_>>(), ["server_time"], "no wrapper, one key per global context");
+    assert_eq!(
+        object.keys().collect::<Vec<_>>(),
+        ["current_user", "server_time"],
+        "no wrapper, one key per global context"
+    );
+    assert_eq!(body["current_user"], Value::Null, "anonymous");
     assert!(body["server_time"]["iso"].as_str().unwrap().ends_with('Z'), "{body}");
     assert!(body["server_time"]["unix_ms"].as_f64().unwrap() > 1.6e12, "{body}");
 }

@@ -1,7 +1,10 @@
 //! Who is calling: the [`User`], the [`Authenticator`] that finds it for a request, and the
 //! per-function [`AuthLevel`] checked before a function runs.
 
+pub mod functions;
 pub mod password;
+pub mod sessions;
+pub mod throttle;
 pub mod users;
 
 use std::sync::Arc;
@@ -44,6 +47,32 @@ pub struct Anonymous;
 impl Authenticator for Anonymous {
     fn authenticate<'a>(&'a self, _request: &'a HttpRequest) -> LocalBoxFuture<'a, Result<Option<User>, Error>> {
         Box::pin(async { Ok(None) })
+    }
+}
+
+pub use functions::{functions, CurrentUser};
+
+/// Sessions and login throttling of an app with a database.
+#[derive(Debug)]
+pub(crate) struct Accounts {
+    pub(crate) sessions: sessions::Sessions,
+    pub(crate) throttle: throttle::LoginThrottle,
+}
+
+impl Accounts {
+    pub(crate) fn new(db: sea_orm::DatabaseConnection, config: sessions::SessionConfig) -> Self {
+        let throttle = throttle::LoginThrottle::new(chrono::Duration::minutes(15), Arc::clone(&config.clock));
+        Self { sessions: sessions::Sessions::new(db, config), throttle }
+    }
+}
+
+/// The default authenticator of an app with a database: the session cookie's user.
+impl Authenticator for sessions::Sessions {
+    fn authenticate<'a>(&'a self, request: &'a HttpRequest) -> LocalBoxFuture<'a, Result<Option<User>, Error>> {
+        Box::pin(async move {
+            let Some(token) = crate::csrf::cookie_value(request, sessions::SESSION_COOKIE) else { return Ok(None) };
+            Ok(self.resolve(token).await?.map(User::from))
+        })
     }
 }
 

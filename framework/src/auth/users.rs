@@ -142,6 +142,16 @@ pub async fn create_user(db: &impl ConnectionTrait, new: NewUser<'_>) -> Result<
     Ok(model.into())
 }
 
+/// Activates or deactivates a user; deactivation ends all of the user's sessions.
+pub async fn set_active(db: &impl ConnectionTrait, user_id: i32, active: bool) -> Result<(), sea_orm::DbErr> {
+    let model = entity::ActiveModel { id: Set(user_id), is_active: Set(active), ..Default::default() };
+    model.update(db).await?;
+    if !active {
+        super::sessions::end_all_for(db, user_id, None).await?;
+    }
+    Ok(())
+}
+
 /// The user called `username`.
 pub async fn find_by_username(
     db: &impl ConnectionTrait,

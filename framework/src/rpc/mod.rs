@@ -96,7 +96,11 @@ async fn call(
         response.push_str(&serde_json::to_string(&invalidate).map_err(Error::internal)?);
     }
     response.push('}');
-    Ok(HttpResponse::Ok().insert_header(header::ContentType::json()).body(response))
+    let mut response = HttpResponse::Ok().insert_header(header::ContentType::json()).body(response);
+    for cookie in ctx.take_cookies() {
+        response.add_cookie(&cookie).map_err(Error::internal)?;
+    }
+    Ok(response)
 }
 
 /// Runs a function, turning a panic into an `INTERNAL` error so the worker keeps serving.

@@ -1,6 +1,7 @@
 //! Protocol-level tests of the call endpoint: real HTTP requests against an app built from
 //! the functions in `fixtures`, in-process (no socket) except where a socket is the point.
 
+mod accounts;
 mod auth;
 mod calls;
 mod database;

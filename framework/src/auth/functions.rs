@@ -1,0 +1,196 @@
+//! The built-in server functions `auth.login`, `auth.logout`, `auth.signup`,
+//! `auth.change_password` and the global context `current_user`.
+//!
+//! Register them with `Mizan::new().functions(mizan::auth::functions())`.
+
+use actix_web::web;
+use chrono::Utc;
+use schemars::JsonSchema;
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use serde::Serialize;
+
+use super::password::{self, Verified, MAX_PASSWORD_BYTES};
+use super::sessions::SESSION_COOKIE;
+use super::users::{self, CreateUserError, NewUser};
+use super::{Accounts, User};
+use crate::registry::FunctionDef;
+use crate::{Ctx, Error, ErrorCode, FieldErrors};
+
+/// The logged-in user as the client sees it (`useCurrentUser()`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct CurrentUser {
+    /// Database id.
+    pub id: i32,
+    /// Login name.
+    pub username: String,
+    /// Email address.
+    pub email: String,
+    /// Staff flag.
+    pub is_staff: bool,
+    /// Superuser flag.
+    pub is_superuser: bool,
+}
+
+impl From<&User> for CurrentUser {
+    fn from(user: &User) -> Self {
+        Self {
+            id: user.id,
+            username: user.username.clone(),
+            email: user.email.clone(),
+            is_staff: user.is_staff,
+            is_superuser: user.is_superuser,
+        }
+    }
+}
+
+/// The built-in account functions, for [`Mizan::functions`](crate::Mizan::functions).
+pub fn functions() -> Vec<FunctionDef> {
+    crate::fns![login, logout, signup, change_password, current_user]
+}
+
+/// The same answer for an unknown user, a wrong password and an inactive account.
+fn invalid_credentials() -> Error {
+    Error::new(ErrorCode::Unauthenticated, "invalid username or password")
+}
+
+fn field_error(field: &str, message: &str) -> Error {
+    let mut fields = FieldErrors::new();
+    fields.insert(field.to_owned(), vec![message.to_owned()]);
+    Error::validation(fields)
+}
+
+/// Runs the (CPU-heavy) password check off the worker thread.
+async fn verify(candidate: String, stored: Option<String>) -> Result<Verified, Error> {
+    web::block(move || match stored {
+        Some(stored) => {
+            password::verify(&candidate, &stored).unwrap_or(Verified { matches: false, needs_rehash: false })
+        }
+        None => {
+            // Unknown users cost one hash too, so timing does not tell them apart.
+            password::verify_dummy(&candidate);
+            Verified { matches: false, needs_rehash: false }
+        }
+    })
+    .await
+    .map_err(Error::internal)
+}
+
+async fn hash(password: String) -> Result<String, Error> {
+    web::block(move || password::hash(&password))
+        .await
+        .map_err(Error::internal)?
+        .map_err(|error| Error::bad_request(error.to_string()))
+}
+
+/// Starts a session for `user_id`: ends the request's current session (no fixation), sets
+/// the new session cookie and rotates the CSRF token.
+async fn start_session(ctx: &Ctx, accounts: &Accounts, user_id: i32) -> Result<(), Error> {
+    if let Some(old) = crate::csrf::cookie_value(ctx.request(), SESSION_COOKIE) {
+        accounts.sessions.end(old).await?;
+    }
+    let token = accounts.sessions.start(user_id).await?;
+    let tls = ctx.request().app_config().secure();
+    ctx.set_cookie(accounts.sessions.cookie(token, tls));
+    ctx.set_cookie(crate::csrf::fresh_cookie(ctx.request()));
+    Ok(())
+}
+
+/// Logs in with a username and password; starts a new session.
+#[mizan::client(name = "auth.login", invalidates = ["current_user"])]
+pub async fn login(ctx: &Ctx, username: String, password: String) -> mizan::Result<CurrentUser> {
+    let accounts = ctx.accounts()?;
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(Error::bad_request(format!("passwords are at most {MAX_PASSWORD_BYTES} bytes")));
+    }
+    let address = ctx.request().peer_addr().map(|addr| addr.ip());
+    accounts.throttle.check(&username, address)?;
+    let db = ctx.db()?;
+    let user = users::find_by_username(db, &username).await?;
+    let verified = verify(password.clone(), user.as_ref().map(|user| user.password_hash.clone())).await?;
+    let user = match user {
+        Some(user) if verified.matches && user.is_active => user,
+        _ => {
+            accounts.throttle.failed(&username, address);
+            return Err(invalid_credentials());
+        }
+    };
+    accounts.throttle.succeeded(&username, address);
+    let mut active: users::entity::ActiveModel = user.clone().into();
+    if verified.needs_rehash {
+        active.password_hash = Set(hash(password).await?);
+    }
+    active.last_login = Set(Some(Utc::now()));
+    let user = active.update(db).await?;
+    start_session(ctx, accounts, user.id).await?;
+    Ok(CurrentUser::from(&User::from(user)))
+}
+
+/// Logs out: ends the session on the server and clears its cookie.
+#[mizan::client(name = "auth.logout", invalidates = ["current_user"])]
+pub async fn logout(ctx: &Ctx) -> mizan::Result<()> {
+    let accounts = ctx.accounts()?;
+    if let Some(token) = crate::csrf::cookie_value(ctx.request(), SESSION_COOKIE) {
+        accounts.sessions.end(token).await?;
+    }
+    let tls = ctx.request().app_config().secure();
+    ctx.set_cookie(accounts.sessions.removal_cookie(tls));
+    ctx.set_cookie(crate::csrf::fresh_cookie(ctx.request()));
+    Ok(())
+}
+
+/// Creates an account and logs it in.
+#[mizan::client(name = "auth.signup", invalidates = ["current_user"])]
+pub async fn signup(
+    ctx: &Ctx,
+    #[validate(length(min = 1, max = 150))] username: String,
+    #[validate(email)] email: String,
+    #[validate(length(min = 8, max = 1024, message = "use 8 to 1024 characters"))] password: String,
+) -> mizan::Result<CurrentUser> {
+    let accounts = ctx.accounts()?;
+    let db = ctx.db()?;
+    let new = NewUser { username: &username, email: &email, password: &password, is_staff: false, is_superuser: false };
+    let user = match users::create_user(db, new).await {
+        Ok(user) => user,
+        Err(CreateUserError::UsernameTaken(_)) => return Err(field_error("username", "this username is taken")),
+        Err(CreateUserError::InvalidUsername) => {
+            return Err(field_error("username", "use letters, digits and @ . + - _"));
+        }
+        Err(CreateUserError::InvalidEmail) => return Err(field_error("email", "must be a valid email address")),
+        Err(CreateUserError::InvalidPassword(reason)) => return Err(field_error("password", &reason)),
+        Err(CreateUserError::Database(error)) => return Err(error.into()),
+    };
+    start_session(ctx, accounts, user.id).await?;
+    Ok(CurrentUser::from(&user))
+}
+
+/// Changes the logged-in user's password and ends their other sessions.
+#[mizan::client(name = "auth.change_password", auth = true)]
+pub async fn change_password(
+    ctx: &Ctx,
+    old_password: String,
+    #[validate(length(min = 8, max = 1024, message = "use 8 to 1024 characters"))] new_password: String,
+) -> mizan::Result<()> {
+    let accounts = ctx.accounts()?;
+    let db = ctx.db()?;
+    let Some(user) = ctx.user().await?.cloned() else { return Err(Error::unauthenticated()) };
+    let Some(stored) = users::entity::Entity::find_by_id(user.id).one(db).await? else {
+        return Err(Error::unauthenticated());
+    };
+    if old_password.len() > MAX_PASSWORD_BYTES
+        || !verify(old_password, Some(stored.password_hash.clone())).await?.matches
+    {
+        return Err(field_error("old_password", "the current password is wrong"));
+    }
+    let mut active: users::entity::ActiveModel = stored.into();
+    active.password_hash = Set(hash(new_password).await?);
+    active.update(db).await?;
+    let current = crate::csrf::cookie_value(ctx.request(), SESSION_COOKIE);
+    accounts.sessions.end_all_for(user.id, current).await?;
+    Ok(())
+}
+
+/// The logged-in user, or `null` for anonymous visitors.
+#[mizan::client(context = "global")]
+pub async fn current_user(ctx: &Ctx) -> mizan::Result<Option<CurrentUser>> {
+    Ok(ctx.user().await?.map(CurrentUser::from))
+}

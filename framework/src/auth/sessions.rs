@@ -1,0 +1,207 @@
+//! Server-side sessions in `mizan_sessions`.
+//!
+//! The browser holds a random 256-bit token in the `mizan_session` cookie (`HttpOnly`,
+//! `SameSite=Lax`, `Secure` over TLS); the table stores only its BLAKE2b hash, so a leaked
+//! table does not leak sessions. A session ends when the user logs out, after
+//! [`SessionConfig::idle_timeout`] without requests, after [`SessionConfig::absolute_timeout`]
+//! whatever the activity, and when the user's password changes or the user is deactivated.
+
+use std::sync::Arc;
+
+use actix_web::cookie::{time, Cookie, SameSite};
+use blake2::{Blake2b, Digest};
+use chrono::{DateTime, Duration, Utc};
+use password_hash::rand_core::{OsRng, RngCore};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
+};
+
+use super::users;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "mizan_session";
+
+/// The sea-orm entity of `mizan_sessions`.
+pub mod entity {
+    use sea_orm::entity::prelude::*;
+
+    /// One row of `mizan_sessions`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "mizan_sessions")]
+    pub struct Model {
+        /// Hex BLAKE2b-256 of the cookie's token.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        /// The logged-in user.
+        pub user_id: i32,
+        /// Start of the session (for the absolute timeout).
+        pub created_at: ChronoDateTimeUtc,
+        /// Last request (for the idle timeout).
+        pub last_seen_at: ChronoDateTimeUtc,
+    }
+
+    /// No relations are navigated from sessions.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The current time; replaceable for tests of expiry.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// How sessions behave.
+#[derive(Clone)]
+pub struct SessionConfig {
+    /// A session without requests for this long ends (default: 7 days).
+    pub idle_timeout: Duration,
+    /// A session ends this long after login, active or not (default: 30 days).
+    pub absolute_timeout: Duration,
+    /// `Secure` cookies: `None` (default) sets it when the request came over TLS.
+    pub secure: Option<bool>,
+    /// The clock (default: the system clock).
+    pub clock: Clock,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        Self {
+            idle_timeout: Duration::days(7),
+            absolute_timeout: Duration::days(30),
+            secure: None,
+            clock: Arc::new(Utc::now),
+        }
+    }
+}
+
+impl std::fmt::Debug for SessionConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionConfig")
+            .field("idle_timeout", &self.idle_timeout)
+            .field("absolute_timeout", &self.absolute_timeout)
+            .field("secure", &self.secure)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The session store.
+#[derive(Clone, Debug)]
+pub struct Sessions {
+    db: DatabaseConnection,
+    config: SessionConfig,
+}
+
+/// A new random token (256 bits, hex).
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// The stored id of a token.
+fn session_id(token: &str) -> String {
+    let digest = Blake2b::<blake2::digest::consts::U32>::digest(token.as_bytes());
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+impl Sessions {
+    /// A store on `db`.
+    pub fn new(db: DatabaseConnection, config: SessionConfig) -> Self {
+        Self { db, config }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &SessionConfig {
+        &self.config
+    }
+
+    /// Starts a session for `user_id`; returns the token for the cookie.
+    pub async fn start(&self, user_id: i32) -> Result<String, DbErr> {
+        let token = new_token();
+        let now = (self.config.clock)();
+        entity::ActiveModel {
+            id: Set(session_id(&token)),
+            user_id: Set(user_id),
+            created_at: Set(now),
+            last_seen_at: Set(now),
+        }
+        .insert(&self.db)
+        .await?;
+        Ok(token)
+    }
+
+    /// The user of a live session; an expired session is deleted and gives `None`.
+    pub async fn resolve(&self, token: &str) -> Result<Option<users::entity::Model>, DbErr> {
+        let id = session_id(token);
+        let Some(session) = entity::Entity::find_by_id(id.clone()).one(&self.db).await? else { return Ok(None) };
+        let now = (self.config.clock)();
+        let expired = now - session.last_seen_at > self.config.idle_timeout
+            || now - session.created_at > self.config.absolute_timeout;
+        if expired {
+            entity::Entity::delete_by_id(id).exec(&self.db).await?;
+            return Ok(None);
+        }
+        let Some(user) = users::entity::Entity::find_by_id(session.user_id).one(&self.db).await? else {
+            return Ok(None);
+        };
+        // Record activity at most once a minute: one write per minute, not per request.
+        if now - session.last_seen_at > Duration::minutes(1) {
+            let mut active: entity::ActiveModel = session.into();
+            active.last_seen_at = Set(now);
+            active.update(&self.db).await?;
+        }
+        Ok(Some(user))
+    }
+
+    /// Ends the session of `token`.
+    pub async fn end(&self, token: &str) -> Result<(), DbErr> {
+        entity::Entity::delete_by_id(session_id(token)).exec(&self.db).await.map(|_| ())
+    }
+
+    /// Ends every session of `user_id` except the one of `keep`.
+    pub async fn end_all_for(&self, user_id: i32, keep: Option<&str>) -> Result<u64, DbErr> {
+        end_all_for(&self.db, user_id, keep).await
+    }
+
+    /// The cookie carrying `token`.
+    pub fn cookie(&self, token: String, tls: bool) -> Cookie<'static> {
+        Cookie::build(SESSION_COOKIE, token)
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(self.config.secure.unwrap_or(tls))
+            .max_age(time::Duration::seconds(self.config.absolute_timeout.num_seconds()))
+            .finish()
+    }
+
+    /// A cookie that deletes the session cookie.
+    pub fn removal_cookie(&self, tls: bool) -> Cookie<'static> {
+        let mut cookie = self.cookie(String::new(), tls);
+        cookie.make_removal();
+        cookie
+    }
+}
+
+/// Ends every session of `user_id` except the one of `keep` (password change, deactivation).
+pub(crate) async fn end_all_for(db: &impl ConnectionTrait, user_id: i32, keep: Option<&str>) -> Result<u64, DbErr> {
+    let mut query = entity::Entity::delete_many().filter(entity::Column::UserId.eq(user_id));
+    if let Some(keep) = keep {
+        query = query.filter(entity::Column::Id.ne(session_id(keep)));
+    }
+    Ok(query.exec(db).await?.rows_affected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_and_stored_hashed() {
+        let (a, b) = (new_token(), new_token());
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert_eq!(session_id(&a), session_id(&a));
+        assert_ne!(session_id(&a), a, "the table never holds the token itself");
+        assert_eq!(session_id(&a).len(), 64);
+    }
+}
