@@ -1,5 +1,5 @@
 // Starts the example app's real server binary on a free port for end-to-end tests.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -20,22 +20,29 @@ function freePort() {
   });
 }
 
+/** The account every end-to-end server has, created with `createsuperuser`. */
+export const ADMIN = { username: "e2e-admin", password: "correct horse battery" };
+
 /** Starts the server; resolves once it answers HTTP. Call `stop()` when done. */
 export async function startServer() {
   const binary = process.env.MIZAN_E2E_BIN ?? join(ROOT, "target/debug/example-app");
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "mizan-e2e-"));
   const output = [];
-  const child = spawn(binary, ["serve"], {
+  const env = {
+    ...process.env,
+    MIZAN_ADDR: `127.0.0.1:${port}`,
+    DATABASE_URL: `sqlite://${join(dir, "e2e.db")}?mode=rwc`,
+    MIZAN_DEV: "0",
+  };
+  // Production mode does not migrate at start: do it as a deployment would, then add a user.
+  execFileSync(binary, ["migrate"], { cwd: dir, env, stdio: "pipe" });
+  execFileSync(binary, ["createsuperuser", "--username", ADMIN.username, "--email", "admin@example.com", "--no-input"], {
     cwd: dir,
-    env: {
-      ...process.env,
-      MIZAN_ADDR: `127.0.0.1:${port}`,
-      DATABASE_URL: `sqlite://${join(dir, "e2e.db")}?mode=rwc`,
-      MIZAN_DEV: "0",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...env, MIZAN_SUPERUSER_PASSWORD: ADMIN.password },
+    stdio: "pipe",
   });
+  const child = spawn(binary, ["serve"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout.on("data", (chunk) => output.push(chunk.toString()));
   child.stderr.on("data", (chunk) => output.push(chunk.toString()));
   const exited = new Promise((resolveExit) => child.on("exit", resolveExit));

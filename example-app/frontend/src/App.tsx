@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from "react";
+import { Account } from "./Account";
 import { useEcho, useServerTime } from "./mizan.gen";
 
 export function App() {
@@ -24,6 +25,8 @@ export function App() {
           Server time: <time data-testid="server-time" dateTime={serverTime.iso}>{serverTime.iso}</time>
         </p>
       </header>
+
+      <Account hydrated={hydrated} />
 
       <form className="card" onSubmit={onSubmit}>
         <label htmlFor="echo-input">Text</label>
