@@ -53,3 +53,18 @@ pub async fn server_time() -> mizan::Result<ServerTime> {
         iso: now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
     })
 }
+
+/// The shared click counter, stored in the database: a global context, so every page carries it.
+#[mizan::client(context = "global")]
+pub async fn counter(ctx: &mizan::Ctx) -> mizan::Result<i32> {
+    Ok(crate::counter::value(ctx.db()?, "clicks").await?)
+}
+
+/// Adds `by` to the counter; the client refetches `counter` because of `invalidates`.
+#[mizan::client(invalidates = ["counter"])]
+pub async fn increment(
+    ctx: &mizan::Ctx,
+    #[validate(range(min = 1, max = 100, message = "add 1 to 100 at a time"))] by: i32,
+) -> mizan::Result<i32> {
+    Ok(crate::counter::increment(ctx.db()?, "clicks", by).await?)
+}

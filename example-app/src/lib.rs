@@ -4,6 +4,7 @@
 //! without a socket.
 
 pub mod api;
+pub mod counter;
 
 use mizan::{Frontend, Mizan};
 
@@ -17,8 +18,9 @@ pub const GENERATED_CLIENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fronten
 pub fn app() -> Mizan {
     Mizan::new()
         .title("Mizan example")
-        .functions(mizan::fns![api::echo, api::server_time, api::staff_report])
+        .functions(mizan::fns![api::echo, api::server_time, api::staff_report, api::counter, api::increment])
         .functions(mizan::auth::functions())
         .frontend(Frontend::from_dist(FRONTEND_DIST))
         .codegen_output(GENERATED_CLIENT)
+        .migrator::<counter::Migrator>()
 }

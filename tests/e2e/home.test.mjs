@@ -67,3 +67,22 @@ test("hydrates without fetching contexts, then echoes through the generated clie
   assert.deepEqual(errors, [], "no errors in the page");
   await page.close();
 });
+
+test("clicking +1 updates the stored counter through server-driven invalidation", async () => {
+  const page = await browser.newPage();
+  const requests = [];
+  page.on("request", (request) => requests.push(new URL(request.url()).pathname));
+  await page.goto(`${server.url}/`);
+  await page.waitForSelector('[data-hydrated="true"]');
+  const start = Number(await page.textContent('[data-testid="counter"]'));
+  await page.click('[data-testid="increment-button"]');
+  await page.waitForFunction(
+    (expected) => document.querySelector('[data-testid="counter"]')?.textContent === String(expected),
+    start + 1,
+  );
+  assert.ok(requests.includes("/api/mizan/call/increment"));
+  assert.equal(requests.filter((path) => path === "/api/mizan/context").length, 1, "one refetch, asked for by the server");
+  const html = await (await page.reload()).text();
+  assert.equal(ssrData(html).counter, start + 1, "the new value is stored and server-rendered");
+  await page.close();
+});

@@ -1,10 +1,12 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { Account } from "./Account";
-import { useEcho, useServerTime } from "./mizan.gen";
+import { useCounter, useEcho, useIncrement, useServerTime } from "./mizan.gen";
 
 export function App() {
   const serverTime = useServerTime();
   const echo = useEcho();
+  const counter = useCounter();
+  const increment = useIncrement();
   const [text, setText] = useState("");
   const [hydrated, setHydrated] = useState(false);
 
@@ -27,6 +29,20 @@ export function App() {
       </header>
 
       <Account hydrated={hydrated} />
+
+      <section className="card" aria-label="Counter">
+        <p>
+          Clicks, stored on the server: <strong data-testid="counter">{counter}</strong>
+        </p>
+        <button
+          type="button"
+          data-testid="increment-button"
+          disabled={!hydrated || increment.isPending}
+          onClick={() => increment.mutate({ by: 1 })}
+        >
+          +1
+        </button>
+      </section>
 
       <form className="card" onSubmit={onSubmit}>
         <label htmlFor="echo-input">Text</label>

@@ -108,6 +108,13 @@ export function useAuthSignup(): CallState<AuthSignupInput, CurrentUser> {
 }
 
 /**
+ * The shared click counter, stored in the database: a global context, so every page carries it.
+ */
+export function useCounter(): number {
+  return useGlobalContext<number>("counter");
+}
+
+/**
  * The logged-in user, or `null` for anonymous visitors.
  */
 export function useCurrentUser(): CurrentUser | null {
@@ -129,6 +136,23 @@ export function echo(input: EchoInput, options?: CallOptions): Promise<EchoReply
 /** React hook calling `echo`: `{ call, data, error, isPending, reset }`. */
 export function useEcho(): CallState<EchoInput, EchoReply> {
   return useCall(echo);
+}
+
+/** Arguments of `increment`. */
+export interface IncrementInput {
+  by: number;
+}
+
+/**
+ * Adds `by` to the counter; the client refetches `counter` because of `invalidates`.
+ */
+export function increment(input: IncrementInput, options?: CallOptions): Promise<number> {
+  return callFunction<number>("increment", input, options);
+}
+
+/** React hook calling `increment`: `{ call, data, error, isPending, reset }`. */
+export function useIncrement(): CallState<IncrementInput, number> {
+  return useCall(increment);
 }
 
 /**
@@ -155,6 +179,7 @@ export function useStaffReport(): CallState<StaffReportInput, StaffReport> {
 
 /** The global-context bundle (`GET /context`, SSR data), by context name. */
 export interface GlobalContexts {
+  counter: number;
   current_user: CurrentUser | null;
   server_time: ServerTime;
 }

@@ -89,9 +89,10 @@ async fn the_context_bundle_is_raw_and_keyed_by_name() {
     let object = body.as_object().expect("an object");
     assert_eq!(
         object.keys().collect::<Vec<_>>(),
-        ["current_user", "server_time"],
+        ["counter", "current_user", "server_time"],
         "no wrapper, one key per global context"
     );
+    assert_eq!(body["counter"], 0);
     assert_eq!(body["current_user"], Value::Null, "anonymous");
     assert!(body["server_time"]["iso"].as_str().unwrap().ends_with('Z'), "{body}");
     assert!(body["server_time"]["unix_ms"].as_f64().unwrap() > 1.6e12, "{body}");
@@ -131,4 +132,29 @@ async fn calls_without_the_csrf_token_are_refused() {
         .set_payload(r#"{"text":"hi"}"#);
     let response = test::call_service(&app, request.to_request()).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}
+
+#[actix_web::test]
+async fn increment_updates_the_stored_counter_and_invalidates_it() {
+    let app = service().await;
+    let call = |by: i32| {
+        TestRequest::post()
+            .uri("/api/mizan/call/increment")
+            .insert_header(("content-type", "application/json"))
+            .insert_header(("cookie", "mizan_csrf=token"))
+            .insert_header(("x-csrf-token", "token"))
+            .set_payload(json!({ "by": by }).to_string())
+            .to_request()
+    };
+    let body: Value = test::call_and_read_body_json(&app, call(2)).await;
+    assert_eq!(body, json!({ "result": 2, "invalidate": ["counter"] }));
+    let body: Value = test::call_and_read_body_json(&app, call(5)).await;
+    assert_eq!(body["result"], 7);
+    let bundle: Value =
+        test::call_and_read_body_json(&app, TestRequest::get().uri("/api/mizan/context").to_request()).await;
+    assert_eq!(bundle["counter"], 7, "the global context reads the stored value");
+    let response = test::call_service(&app, call(1000)).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: Value = test::read_body_json(response).await;
+    assert_eq!(body["error"]["fields"]["by"], json!(["add 1 to 100 at a time"]));
 }
