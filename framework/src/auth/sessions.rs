@@ -195,6 +195,21 @@ pub(crate) async fn end_all_for(db: &impl ConnectionTrait, user_id: i32, keep: O
 mod tests {
     use super::*;
 
+    #[actix_web::test]
+    async fn cookies_are_http_only_lax_and_secure_over_tls_or_when_configured() {
+        let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        let sessions = Sessions::new(db.clone(), SessionConfig::default());
+        let plain = sessions.cookie("t".into(), false);
+        assert_eq!(
+            (plain.http_only(), plain.same_site(), plain.secure()),
+            (Some(true), Some(SameSite::Lax), Some(false))
+        );
+        assert_eq!(sessions.cookie("t".into(), true).secure(), Some(true), "Secure over TLS");
+        let forced = Sessions::new(db, SessionConfig { secure: Some(true), ..SessionConfig::default() });
+        assert_eq!(forced.cookie("t".into(), false).secure(), Some(true), "Secure when configured");
+        assert_eq!(sessions.removal_cookie(false).max_age(), Some(time::Duration::ZERO));
+    }
+
     #[test]
     fn tokens_are_random_and_stored_hashed() {
         let (a, b) = (new_token(), new_token());
