@@ -63,7 +63,7 @@ let response;
 check("__mizanRender answers with JSON { html, status, head }", () => {
   context.__request = JSON.stringify({
     url: "/",
-    ssrData: { server_time: { iso: ISO, unix_ms: 1 } },
+    ssrData: { counter: 3, current_user: null, server_time: { iso: ISO, unix_ms: 1 }, $local: {} },
   });
   const output = vm.runInContext("__mizanRender(__request)", context);
   assert(typeof output === "string", `returned ${typeof output}, not a string`);
