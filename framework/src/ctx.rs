@@ -1,6 +1,6 @@
 //! [`Ctx`]: what a server function can see of its request and of the app.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -25,7 +25,8 @@ struct Inner {
     db: Option<DatabaseConnection>,
     authenticator: Arc<dyn Authenticator>,
     broadcaster: Option<Arc<dyn Broadcaster>>,
-    user: OnceCell<Option<User>>,
+    /// Resolved once per request, even when several functions of it ask concurrently.
+    user: tokio::sync::OnceCell<Option<User>>,
     invalidate: RefCell<Vec<String>>,
     cookies: RefCell<Vec<Cookie<'static>>>,
     accounts: Option<Arc<Accounts>>,
@@ -44,7 +45,7 @@ impl Ctx {
             db,
             authenticator,
             broadcaster,
-            user: OnceCell::new(),
+            user: tokio::sync::OnceCell::new(),
             invalidate: RefCell::default(),
             cookies: RefCell::default(),
             accounts,
@@ -61,11 +62,15 @@ impl Ctx {
     ///
     /// Resolved on first use and cached for the rest of the request.
     pub async fn user(&self) -> Result<Option<&User>, Error> {
-        if self.inner.user.get().is_none() {
-            let user = self.inner.authenticator.authenticate(&self.inner.request).await?;
-            let _ = self.inner.user.set(user.filter(|user| user.is_active));
-        }
-        Ok(self.inner.user.get().and_then(Option::as_ref))
+        let inner = &self.inner;
+        let user = inner
+            .user
+            .get_or_try_init(|| async {
+                let user = inner.authenticator.authenticate(&inner.request).await?;
+                Ok::<_, Error>(user.filter(|user| user.is_active))
+            })
+            .await?;
+        Ok(user.as_ref())
     }
 
     /// The database connection.

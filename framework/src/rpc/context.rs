@@ -21,10 +21,10 @@ pub(super) async fn bundle(request: &HttpRequest, shared: &Shared) -> HttpRespon
 /// and the failure is logged.
 pub(crate) async fn global_context_bundle(shared: &Shared, request: &HttpRequest) -> String {
     let functions: Vec<_> = shared.registry.global_contexts().collect();
-    let results = futures_util::future::join_all(
-        functions.iter().map(|function| super::run(function, shared.ctx(request.clone()), b"{}")),
-    )
-    .await;
+    // One context for all of them: the user is looked up once per request, not once per context.
+    let ctx = shared.ctx(request.clone());
+    let results =
+        futures_util::future::join_all(functions.iter().map(|function| super::run(function, ctx.clone(), b"{}"))).await;
     let mut bundle = String::from("{");
     for (function, result) in functions.iter().zip(results) {
         let value = result.unwrap_or_else(|error| {

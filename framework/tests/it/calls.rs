@@ -169,3 +169,59 @@ async fn functions_broadcast_through_the_channel_layer() {
     let sent = BROADCASTS.lock().unwrap().clone();
     assert!(sent.contains(&("chat:kitchen".to_owned(), json!({ "text": "dinner" }))), "{sent:?}");
 }
+
+mod shared_user {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use actix_web::HttpRequest;
+    use futures_util::future::LocalBoxFuture;
+    use mizan::{Ctx, Error, User};
+
+    pub(crate) static LOOKUPS: AtomicUsize = AtomicUsize::new(0);
+
+    /// Counts lookups; each one yields once, so concurrent callers really overlap.
+    pub(crate) struct Counting;
+
+    impl mizan::Authenticator for Counting {
+        fn authenticate<'a>(&'a self, _request: &'a HttpRequest) -> LocalBoxFuture<'a, Result<Option<User>, Error>> {
+            LOOKUPS.fetch_add(1, Ordering::SeqCst);
+            Box::pin(async {
+                tokio::task::yield_now().await;
+                let user = User {
+                    id: 1,
+                    username: "ann".into(),
+                    email: "ann@example.com".into(),
+                    is_active: true,
+                    is_staff: false,
+                    is_superuser: false,
+                };
+                Ok(Some(user))
+            })
+        }
+    }
+
+    #[mizan::client(context = "global")]
+    pub(crate) async fn first_name(ctx: &Ctx) -> mizan::Result<String> {
+        Ok(ctx.user().await?.map(|user| user.username.clone()).unwrap_or_default())
+    }
+
+    #[mizan::client(context = "global")]
+    pub(crate) async fn user_email(ctx: &Ctx) -> mizan::Result<String> {
+        Ok(ctx.user().await?.map(|user| user.email.clone()).unwrap_or_default())
+    }
+}
+
+#[actix_web::test]
+async fn global_contexts_of_one_request_look_the_user_up_once() {
+    use std::sync::atomic::Ordering;
+    let app = mizan::Mizan::new()
+        .authenticator(shared_user::Counting)
+        .functions(mizan::fns![shared_user::first_name, shared_user::user_email])
+        .build()
+        .unwrap();
+    let app = actix_web::test::init_service(actix_web::App::new().configure(move |cfg| app.configure(cfg))).await;
+    let request = actix_web::test::TestRequest::get().uri("/api/mizan/context").to_request();
+    let bundle: serde_json::Value = actix_web::test::call_and_read_body_json(&app, request).await;
+    assert_eq!(bundle, json!({ "first_name": "ann", "user_email": "ann@example.com" }));
+    assert_eq!(shared_user::LOOKUPS.load(Ordering::SeqCst), 1);
+}
