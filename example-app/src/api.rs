@@ -68,3 +68,38 @@ pub async fn increment(
 ) -> mizan::Result<i32> {
     Ok(crate::counter::increment(ctx.db()?, "clicks", by).await?)
 }
+
+/// A greeting for one person, with how often visitors waved at them.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Greeting {
+    /// "Hello, <name>!"
+    pub greeting: String,
+    /// Waves so far (see `wave`).
+    pub waves: i32,
+}
+
+/// Greets `name`: a local context, so pages use it through `<GreetProvider name="...">`.
+#[mizan::client(context = "local")]
+pub async fn greet(
+    ctx: &mizan::Ctx,
+    #[validate(length(min = 1, max = 40, message = "a name has 1 to 40 characters"))] name: String,
+) -> mizan::Result<Greeting> {
+    let waves = crate::counter::value(ctx.db()?, &wave_counter(&name)).await?;
+    Ok(Greeting { greeting: format!("Hello, {name}!"), waves })
+}
+
+/// Waves at `name`. Only that person's greeting changes, so the call invalidates that one
+/// instance of `greet` (`greet?{"name":"..."}`), not every greeting on the page.
+#[mizan::client]
+pub async fn wave(
+    ctx: &mizan::Ctx,
+    #[validate(length(min = 1, max = 40, message = "a name has 1 to 40 characters"))] name: String,
+) -> mizan::Result<i32> {
+    let waves = crate::counter::increment(ctx.db()?, &wave_counter(&name), 1).await?;
+    ctx.invalidate(mizan::context_key("greet", &serde_json::json!({ "name": name }))?);
+    Ok(waves)
+}
+
+fn wave_counter(name: &str) -> String {
+    format!("waves:{name}")
+}

@@ -47,6 +47,7 @@ mod csrf;
 mod ctx;
 pub mod db;
 mod error;
+pub mod invalidation;
 pub mod pages;
 pub mod protocol;
 pub mod registry;
@@ -59,6 +60,7 @@ pub use broadcast::Broadcaster;
 pub use config::{Config, ConfigError};
 pub use ctx::Ctx;
 pub use error::{ClientError, Error, ErrorCode, FieldErrors, Result};
+pub use invalidation::context_key;
 /// Marks an async function as callable from the client.
 ///
 /// ```

@@ -1,4 +1,4 @@
-import { getDefaultClient, type MizanClient } from "./client.js";
+import { getDefaultClient, type MizanClient, type RequestOptions } from "./client.js";
 
 export interface CallOptions {
   /** Cancels the call; the promise then rejects with an `ABORTED` MizanError. */
@@ -9,11 +9,28 @@ export interface CallOptions {
 
 /**
  * Calls the server function `name` with `input` and resolves with its result.
- * Generated function wrappers are built on this.
+ * `invalidates` are the contexts the function declares it changes; they are
+ * refetched with the ones the server names. Generated wrappers are built on this.
  */
-export function callFunction<T>(name: string, input: object, options: CallOptions = {}): Promise<T> {
+export function callFunction<T>(
+  name: string,
+  input: object,
+  options: CallOptions = {},
+  invalidates: readonly string[] = [],
+): Promise<T> {
   const client = options.client ?? getDefaultClient();
-  return options.signal === undefined
-    ? client.call<T>(name, input)
-    : client.call<T>(name, input, { signal: options.signal });
+  return client.call<T>(name, input, requestOptions(options), invalidates);
+}
+
+/**
+ * Fetches the context `name` for `input` (`GET {baseUrl}/context/{name}`)
+ * without caching; generated `fetch<Name>()` functions are built on this.
+ */
+export function fetchContext<T>(name: string, input: object, options: CallOptions = {}): Promise<T> {
+  const client = options.client ?? getDefaultClient();
+  return client.localContext<T>(name, input, requestOptions(options));
+}
+
+function requestOptions(options: CallOptions): RequestOptions {
+  return options.signal === undefined ? {} : { signal: options.signal };
 }

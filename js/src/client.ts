@@ -48,10 +48,17 @@ export class MizanClient {
 
   /**
    * Calls the server function `fn` (`POST {baseUrl}/call/{fn}`) with `args` as
-   * its JSON input and resolves with its `result`. A non-empty `invalidate`
-   * list in the answer is passed to the {@link onInvalidate} listeners.
+   * its JSON input and resolves with its `result`. The answer's `invalidate`
+   * list, merged with the function's declared `invalidates` (without
+   * duplicates), is passed to the {@link onInvalidate} listeners once: a key
+   * named by both is refetched once, not twice.
    */
-  async call<T>(fn: string, args: object, options: RequestOptions = {}): Promise<T> {
+  async call<T>(
+    fn: string,
+    args: object,
+    options: RequestOptions = {},
+    invalidates: readonly string[] = [],
+  ): Promise<T> {
     const headers: Record<string, string> = {
       Accept: "application/json",
       "Content-Type": "application/json",
@@ -69,10 +76,11 @@ export class MizanClient {
       throw malformed(body.status);
     }
     const invalidate = body.json["invalidate"];
+    const keys = new Set(invalidates);
     if (Array.isArray(invalidate)) {
-      const keys = invalidate.filter((k): k is string => typeof k === "string");
-      if (keys.length > 0) this.invalidate(keys);
+      for (const key of invalidate) if (typeof key === "string") keys.add(key);
     }
+    if (keys.size > 0) this.invalidate([...keys]);
     return body.json["result"] as T;
   }
 

@@ -142,10 +142,10 @@ export function errorFromResponse(status: number, body: unknown): MizanError {
 }
 
 /**
- * The failure recorded for a global context inside the context bundle
- * (`{"$error": {"code", "message"}}`: the server computes each context
- * separately, and one failing does not sink the others), or `undefined` when
- * `value` is a real context value. `status` is the code's protocol status.
+ * The failure recorded for a context inside the context bundle or the page's
+ * `$local` data (`{"$error": {"code", "message"}}`: the server computes each
+ * context separately, and one failing does not sink the others), or
+ * `undefined` when `value` is a real context value. `status` is the code's protocol status.
  */
 export function contextFailure(name: string, value: unknown): MizanError | undefined {
   if (!isRecord(value) || !(CONTEXT_ERROR_KEY in value)) return undefined;
@@ -154,7 +154,7 @@ export function contextFailure(name: string, value: unknown): MizanError | undef
   const message = isRecord(failure) && typeof failure["message"] === "string" ? failure["message"] : "";
   return new MizanError({
     code,
-    message: message !== "" ? message : `The global context "${name}" failed`,
+    message: message !== "" ? message : `The context "${name}" failed`,
     status: isProtocolErrorCode(code) ? ERROR_STATUS[code] : 500,
   });
 }

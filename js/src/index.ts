@@ -35,7 +35,7 @@ export {
   type MizanClientOptions,
   type RequestOptions,
 } from "./client.js";
-export { callFunction, type CallOptions } from "./call.js";
+export { callFunction, fetchContext, type CallOptions } from "./call.js";
 export {
   canonicalJson,
   GLOBAL_CONTEXTS_KEY,
@@ -48,6 +48,7 @@ export {
 export { readSsrData, type SsrData } from "./ssr-data.js";
 
 // React layer.
+export { createLocalContext, type LocalContext, type LocalProviderProps } from "./react/local.js";
 export { createMizanQueryClient, MizanProvider, type MizanProviderProps } from "./react/provider.js";
 export {
   useCall,

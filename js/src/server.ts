@@ -1,6 +1,7 @@
 import type { ReactElement } from "react";
 // The browser build needs no Node.js APIs: it runs in the embedded engine.
 import { renderToString } from "react-dom/server.browser";
+import { collectMissing } from "./ssr-collect.js";
 import type { SsrData } from "./ssr-data.js";
 
 /** What the server asks the renderer for, as JSON. */
@@ -19,6 +20,11 @@ export interface RenderResult {
   status: number;
   /** Extra markup for `<head>`. */
   head: string;
+  /**
+   * Local contexts the page asked for without having their data, as
+   * `name?{canonical json args}`; the server resolves them and renders again.
+   */
+  missing: string[];
 }
 
 /** The function the server calls: a JSON `RenderRequest` in, a JSON `RenderResult` out. */
@@ -42,8 +48,8 @@ export function parseRenderRequest(requestJson: string): RenderRequest {
 export function createRenderer(render: (request: RenderRequest) => ReactElement): RenderFunction {
   return (requestJson) => {
     const request = parseRenderRequest(requestJson);
-    const html = renderToString(render(request));
-    const result: RenderResult = { html, status: 200, head: "" };
+    const { result: html, missing } = collectMissing(() => renderToString(render(request)));
+    const result: RenderResult = { html, status: 200, head: "", missing };
     return JSON.stringify(result);
   };
 }

@@ -11,6 +11,10 @@ pub struct RenderOutput {
     /// Extra tags for `<head>` (title, meta), as HTML.
     #[serde(default)]
     pub head: String,
+    /// Local contexts the app asked for but the render request did not carry, as
+    /// `name?{canonical JSON arguments}`: the server resolves them and renders again.
+    #[serde(default)]
+    pub missing: Vec<String>,
 }
 
 fn default_status() -> u16 {

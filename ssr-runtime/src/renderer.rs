@@ -90,7 +90,12 @@ mod tests {
         let first = renderer.render(r#"{"url":"/","ssrData":{"who":"Ann"}}"#).unwrap();
         assert_eq!(
             first,
-            RenderOutput { html: "<p>/ Ann #1</p>".into(), status: 200, head: "<title>t</title>".into() }
+            RenderOutput {
+                html: "<p>/ Ann #1</p>".into(),
+                status: 200,
+                head: "<title>t</title>".into(),
+                missing: Vec::new()
+            }
         );
         let second = renderer.render(r#"{"url":"/missing","ssrData":{"who":"Bo"}}"#).unwrap();
         assert_eq!(second.html, "<p>/missing Bo #2</p>", "the bundle is evaluated once, then reused");

@@ -1,18 +1,44 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { Account } from "./Account";
+import { GreetPage } from "./GreetPage";
 import { useCounter, useEcho, useIncrement, useServerTime } from "./mizan.gen";
 
-export function App() {
+/** The app's pages, chosen by path; `url` is the page's path and query. */
+export function App({ url }: { url: string }) {
   const serverTime = useServerTime();
-  const echo = useEcho();
-  const counter = useCounter();
-  const increment = useIncrement();
-  const [text, setText] = useState("");
   const [hydrated, setHydrated] = useState(false);
+  const [pathname, query = ""] = url.split("?", 2) as [string, string?];
 
   useEffect(() => {
     setHydrated(true);
   }, []);
+
+  return (
+    <main className="app" data-hydrated={hydrated ? "true" : "false"}>
+      <header>
+        <h1>Mizan</h1>
+        <nav className="nav">
+          <a href="/">Home</a>
+          <a href="/greet">Greetings</a>
+        </nav>
+        <p className="muted">
+          Server time: <time data-testid="server-time" dateTime={serverTime.iso}>{serverTime.iso}</time>
+        </p>
+      </header>
+      {pathname === "/greet" ? (
+        <GreetPage hydrated={hydrated} initialName={queryParam(query, "name") ?? ""} />
+      ) : (
+        <Home hydrated={hydrated} />
+      )}
+    </main>
+  );
+}
+
+function Home({ hydrated }: { hydrated: boolean }) {
+  const echo = useEcho();
+  const counter = useCounter();
+  const increment = useIncrement();
+  const [text, setText] = useState("");
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -20,14 +46,7 @@ export function App() {
   };
 
   return (
-    <main className="app" data-hydrated={hydrated ? "true" : "false"}>
-      <header>
-        <h1>Mizan</h1>
-        <p className="muted">
-          Server time: <time data-testid="server-time" dateTime={serverTime.iso}>{serverTime.iso}</time>
-        </p>
-      </header>
-
+    <>
       <Account hydrated={hydrated} />
 
       <section className="card" aria-label="Counter">
@@ -68,6 +87,26 @@ export function App() {
           </p>
         )}
       </form>
-    </main>
+    </>
   );
+}
+
+/**
+ * The first value of `name` in a query string. (The embedded server engine has no `URL` or
+ * `URLSearchParams`, so the app parses its own.)
+ */
+function queryParam(query: string, name: string): string | undefined {
+  for (const pair of query.split("&")) {
+    const [key = "", value = ""] = pair.split("=", 2);
+    if (decodeQuery(key) === name) return decodeQuery(value);
+  }
+  return undefined;
+}
+
+function decodeQuery(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, " "));
+  } catch {
+    return text;
+  }
 }

@@ -11,7 +11,7 @@ if (container === null) throw new Error('The page has no element with id "root"'
 const app = (
   <StrictMode>
     <MizanProvider>
-      <App />
+      <App url={window.location.pathname + window.location.search} />
     </MizanProvider>
   </StrictMode>
 );

@@ -6,7 +6,7 @@ import { App } from "./App";
 installRenderer((request) => (
   <StrictMode>
     <MizanProvider ssrData={request.ssrData}>
-      <App />
+      <App url={request.url} />
     </MizanProvider>
   </StrictMode>
 ));

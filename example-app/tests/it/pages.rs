@@ -66,3 +66,36 @@ async fn the_client_bundle_is_served() {
         assert!(!body.contains("[package]"), "{path} leaked a file");
     }
 }
+
+#[actix_web::test]
+async fn local_contexts_a_page_uses_are_resolved_on_the_server() {
+    let (status, _, html) = get("/greet?name=Zo%C3%AB").await;
+    assert_eq!(status, StatusCode::OK);
+    let data = ssr_data(&html);
+    assert_eq!(
+        data["$local"],
+        serde_json::json!({
+            "greet?{\"name\":\"Ann\"}": { "greeting": "Hello, Ann!", "waves": 0 },
+            "greet?{\"name\":\"Bob\"}": { "greeting": "Hello, Bob!", "waves": 0 },
+            "greet?{\"name\":\"Zoë\"}": { "greeting": "Hello, Zoë!", "waves": 0 },
+        }),
+        "every <GreetProvider> of the page, keyed by canonical arguments"
+    );
+    for name in ["Ann", "Bob", "Zoë"] {
+        assert!(html.contains(&format!(">Hello, {name}!</strong>")), "rendered with the data, not loading: {html}");
+    }
+    assert!(!html.contains("Loading"), "{html}");
+    assert!(data["counter"].is_number(), "global contexts are still there: {data}");
+}
+
+#[actix_web::test]
+async fn a_failing_local_context_is_marked_and_the_page_still_renders() {
+    let long = "x".repeat(41);
+    let (status, _, html) = get(&format!("/greet?name={long}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let data = ssr_data(&html);
+    let key = format!("greet?{{\"name\":\"{long}\"}}");
+    assert_eq!(data["$local"][&key]["$error"]["code"], "VALIDATION", "{data}");
+    assert!(html.contains(r#"data-testid="greeting-typed-error""#), "the card shows the error: {html}");
+    assert!(html.contains(">Hello, Ann!</strong>"), "the other providers are unaffected: {html}");
+}

@@ -158,3 +158,21 @@ async fn increment_updates_the_stored_counter_and_invalidates_it() {
     let body: Value = test::read_body_json(response).await;
     assert_eq!(body["error"]["fields"]["by"], json!(["add 1 to 100 at a time"]));
 }
+
+#[actix_web::test]
+async fn waving_invalidates_only_that_greeting() {
+    let app = service().await;
+    let wave = TestRequest::post()
+        .uri("/api/mizan/call/wave")
+        .insert_header(("content-type", "application/json"))
+        .insert_header(("cookie", "mizan_csrf=token"))
+        .insert_header(("x-csrf-token", "token"))
+        .set_payload(r#"{"name":"Ann"}"#);
+    let body: Value = test::call_and_read_body_json(&app, wave.to_request()).await;
+    assert_eq!(body, json!({ "result": 1, "invalidate": ["greet?{\"name\":\"Ann\"}"] }));
+    let greet = |args: &str| TestRequest::get().uri(&format!("/api/mizan/context/greet?args={args}")).to_request();
+    let ann: Value = test::call_and_read_body_json(&app, greet("%7B%22name%22%3A%22Ann%22%7D")).await;
+    assert_eq!(ann, json!({ "greeting": "Hello, Ann!", "waves": 1 }));
+    let bob: Value = test::call_and_read_body_json(&app, greet("%7B%22name%22%3A%22Bob%22%7D")).await;
+    assert_eq!(bob["waves"], 0);
+}

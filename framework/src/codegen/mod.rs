@@ -85,26 +85,24 @@ pub fn generate(registry: &Registry) -> Result<String, CodegenError> {
             FunctionKind::Call | FunctionKind::LocalContext => {
                 let input_name = format!("{pascal}Input");
                 claim(&input_name, format!("`{}`", function.name()))?;
-                claim(&camel, format!("`{}`", function.name()))?;
                 let input_schema = Value::from(function.input_schema(&mut generator));
                 section.push_str(
                     &interface(&input_name, &input_schema, &format!("Arguments of `{}`.", function.name()))
                         .map_err(type_error)?,
                 );
-                write_doc(&mut section, function, "Calls");
-                let _ = writeln!(
-                    section,
-                    "export function {camel}(input: {input_name}, options?: CallOptions): Promise<{output}> {{\n  return callFunction<{output}>({name:?}, input, options);\n}}\n",
-                    name = function.name(),
-                );
-                let hook = format!("use{pascal}");
-                claim(&hook, format!("`{}`", function.name()))?;
-                let _ = writeln!(
-                    section,
-                    "/** React hook calling `{name}`: `{{ call, data, error, isPending, reset }}`. */\nexport function {hook}(): CallState<{input_name}, {output}> {{\n  return useCall({camel});\n}}",
-                    name = function.name(),
-                );
-                imports.extend(["callFunction", "useCall", "type CallOptions", "type CallState"]);
+                if function.kind() == FunctionKind::Call {
+                    call_section(&mut section, function, &camel, &pascal, &input_name, &output, &mut claim)?;
+                    imports.extend(["callFunction", "useCall", "type CallOptions", "type CallState"]);
+                } else {
+                    if input_schema.pointer("/properties/children").is_some() {
+                        return Err(type_error(TypeError {
+                            path: format!("{input_name}.children"),
+                            reason: "a local context's arguments become its provider's props, where `children` is React's; rename the argument".into(),
+                        }));
+                    }
+                    local_context_section(&mut section, function, &pascal, &input_name, &output, &mut claim)?;
+                    imports.extend(["createLocalContext", "fetchContext", "type CallOptions"]);
+                }
             }
             FunctionKind::GlobalContext => {
                 let hook = format!("use{pascal}");
@@ -112,10 +110,17 @@ pub fn generate(registry: &Registry) -> Result<String, CodegenError> {
                 write_doc(&mut section, function, "Reads the global context");
                 let _ = writeln!(
                     section,
-                    "export function {hook}(): {output} {{\n  return useGlobalContext<{output}>({name:?});\n}}",
+                    "export function {hook}(): {output} {{\n  return useGlobalContext<{output}>({name:?});\n}}\n",
                     name = function.name(),
                 );
-                imports.insert("useGlobalContext");
+                let query_hook = format!("use{pascal}Query");
+                claim(&query_hook, format!("`{}`", function.name()))?;
+                let _ = writeln!(
+                    section,
+                    "/** `{name}` with its loading and error state, without suspending: `{{ data, isLoading, error, refetch }}`. */\nexport function {query_hook}(): ContextQueryResult<{output}> {{\n  return useGlobalContextQuery<{output}>({name:?});\n}}",
+                    name = function.name(),
+                );
+                imports.extend(["useGlobalContext", "useGlobalContextQuery", "type ContextQueryResult"]);
             }
         }
         sections.push(section);
@@ -150,6 +155,73 @@ pub fn generate(registry: &Registry) -> Result<String, CodegenError> {
     }
     out.push_str(&contexts);
     Ok(out)
+}
+
+/// The call function and its hook; a function's declared invalidations travel with its calls.
+fn call_section(
+    section: &mut String,
+    function: &FunctionDef,
+    camel: &str,
+    pascal: &str,
+    input_name: &str,
+    output: &str,
+    claim: &mut impl FnMut(&str, String) -> Result<(), CodegenError>,
+) -> Result<(), CodegenError> {
+    claim(camel, format!("`{}`", function.name()))?;
+    let invalidates = match function.invalidates() {
+        [] => String::new(),
+        keys => format!(", {}", serde_json::to_string(keys).expect("strings serialise")),
+    };
+    write_doc(section, function, "Calls");
+    let _ = writeln!(
+        section,
+        "export function {camel}(input: {input_name}, options?: CallOptions): Promise<{output}> {{\n  return callFunction<{output}>({name:?}, input, options{invalidates});\n}}\n",
+        name = function.name(),
+    );
+    let hook = format!("use{pascal}");
+    claim(&hook, format!("`{}`", function.name()))?;
+    let _ = writeln!(
+        section,
+        "/** React hook calling `{name}`: `{{ call, data, error, isPending, reset }}`. */\nexport function {hook}(): CallState<{input_name}, {output}> {{\n  return useCall({camel});\n}}",
+        name = function.name(),
+    );
+    Ok(())
+}
+
+/// `fetch<Name>()`, `<NameProvider {...args}>` and `use<Name>()` of a local context.
+fn local_context_section(
+    section: &mut String,
+    function: &FunctionDef,
+    pascal: &str,
+    input_name: &str,
+    output: &str,
+    claim: &mut impl FnMut(&str, String) -> Result<(), CodegenError>,
+) -> Result<(), CodegenError> {
+    let owner = || format!("`{}`", function.name());
+    let (fetcher, provider, hook, local) =
+        (format!("fetch{pascal}"), format!("{pascal}Provider"), format!("use{pascal}"), format!("{pascal}Context"));
+    for name in [&fetcher, &provider, &hook, &local] {
+        claim(name, owner())?;
+    }
+    let name = function.name();
+    write_doc(section, function, "Fetches the local context");
+    let _ = writeln!(
+        section,
+        "export function {fetcher}(input: {input_name}, options?: CallOptions): Promise<{output}> {{\n  return fetchContext<{output}>({name:?}, input, options);\n}}\n",
+    );
+    let _ = writeln!(
+        section,
+        "const {local} = createLocalContext<{input_name}, {output}>({name:?}, {{ provider: {provider:?}, hook: {hook:?} }});\n",
+    );
+    let _ = writeln!(
+        section,
+        "/**\n * Provides the local context `{name}` for the arguments given as props; read it with `{hook}()`.\n * Server-rendered pages carry its data; otherwise it is fetched, once per distinct arguments.\n */\nexport const {provider} = {local}.Provider;\n",
+    );
+    let _ = writeln!(
+        section,
+        "/** The nearest `<{provider}>`'s `{name}`: `{{ data, isLoading, isFetching, error, refetch }}`. */\nexport const {hook} = {local}.use;",
+    );
+    Ok(())
 }
 
 /// `export interface Name { ... }` for object schemas with properties, else `export type`.

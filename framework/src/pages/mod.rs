@@ -12,7 +12,9 @@ pub use json::script_safe_json;
 
 use crate::app::Shared;
 use crate::protocol::{SSR_DATA_GLOBAL, SSR_LOCAL_KEY};
-use crate::rpc::global_context_bundle;
+use crate::invalidation::split_key;
+use crate::rpc::{failure_marker, global_context_bundle, push_json_string, resolve_context};
+use crate::Ctx;
 
 /// The default page shell; replace it with [`Mizan::shell_template`](crate::Mizan::shell_template).
 pub const DEFAULT_SHELL: &str = include_str!("../../templates/shell.html");
@@ -60,17 +62,10 @@ async fn page(request: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
     let Some(pages) = &shared.pages else {
         return HttpResponse::NotFound().body("this Mizan app has no frontend");
     };
-    // The global-context bundle plus `"$local": {}`, as JSON text.
-    let mut ssr_data = global_context_bundle(&shared, &request).await;
-    if ssr_data.len() > 1 {
-        ssr_data.push(',');
-    }
-    ssr_data.push_str(&serde_json::to_string(SSR_LOCAL_KEY).expect("strings serialise"));
-    ssr_data.push_str(":{}}");
-
+    let ctx = shared.ctx(request.clone());
     let url = serde_json::to_string(&request.uri().to_string()).expect("strings serialise");
-    let render_request = format!(r#"{{"url":{url},"ssrData":{ssr_data}}}"#);
-    let (html, status, head) = match mizan_ssr::render(&pages.frontend.server_bundle, &render_request) {
+    let (ssr_data, output) = render_with_contexts(&shared, &ctx, &pages.frontend.server_bundle, &url).await;
+    let (html, status, head) = match output {
         Ok(output) => (output.html, output.status, output.head),
         Err(error) => {
             // The client renders the page from the embedded data instead.
@@ -101,4 +96,83 @@ async fn page(request: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
     let mut response = HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body);
     crate::csrf::ensure_cookie(&request, &mut response);
     response
+}
+
+/// How many times a page is rendered at most to discover the local contexts it uses: a
+/// provider nested in another one's output shows up only once the outer one has its data.
+pub const MAX_RENDER_PASSES: usize = 3;
+
+/// Most local contexts one page may ask for.
+const MAX_LOCAL_CONTEXTS: usize = 64;
+
+/// Renders the page, resolving the local contexts it asks for.
+///
+/// The first pass renders with the global contexts and no local ones; every local context the
+/// render reports missing is resolved (concurrently, with the request's auth, as
+/// `GET /context/{name}` would) and the page is rendered again with them under `"$local"`,
+/// until nothing is missing or [`MAX_RENDER_PASSES`] is reached. Returns the SSR data, as JSON
+/// text, and the last render's outcome.
+async fn render_with_contexts(
+    shared: &Shared,
+    ctx: &Ctx,
+    bundle: &mizan_ssr::Bundle,
+    url: &str,
+) -> (String, Result<mizan_ssr::RenderOutput, mizan_ssr::SsrError>) {
+    let globals = global_context_bundle(shared, ctx).await;
+    // Local context values (JSON text) by key, in the order they were first asked for.
+    let mut locals: Vec<(String, String)> = Vec::new();
+    let mut pass = 0;
+    loop {
+        pass += 1;
+        let ssr_data = ssr_data_json(&globals, &locals);
+        let render_request = format!(r#"{{"url":{url},"ssrData":{ssr_data}}}"#);
+        let output = mizan_ssr::render(bundle, &render_request);
+        let wanted: Vec<String> = match &output {
+            Ok(output) => output
+                .missing
+                .iter()
+                .filter(|key| !locals.iter().any(|(known, _)| known == *key))
+                .take(MAX_LOCAL_CONTEXTS.saturating_sub(locals.len()))
+                .cloned()
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        if wanted.is_empty() || pass == MAX_RENDER_PASSES {
+            if !wanted.is_empty() {
+                tracing::warn!(missing = ?wanted, "page still asks for local contexts after {MAX_RENDER_PASSES} render passes; the client will fetch them");
+            }
+            return (ssr_data, output);
+        }
+        let values = futures_util::future::join_all(wanted.iter().map(|key| async move {
+            let (name, args) = split_key(key);
+            let args = args.unwrap_or("{}");
+            match resolve_context(shared, ctx, name, args.as_bytes()).await {
+                Ok(value) => value,
+                Err(error) => failure_marker(name, &error),
+            }
+        }))
+        .await;
+        locals.extend(wanted.into_iter().zip(values));
+    }
+}
+
+/// `{<globals>, "$local": {<key>: <value>, ...}}` as JSON text; `globals` lacks its closing brace.
+fn ssr_data_json(globals: &str, locals: &[(String, String)]) -> String {
+    let mut data = String::with_capacity(globals.len() + 16 + locals.iter().map(|(k, v)| k.len() + v.len() + 8).sum::<usize>());
+    data.push_str(globals);
+    if data.len() > 1 {
+        data.push(',');
+    }
+    push_json_string(&mut data, SSR_LOCAL_KEY);
+    data.push_str(":{");
+    for (i, (key, value)) in locals.iter().enumerate() {
+        if i > 0 {
+            data.push(',');
+        }
+        push_json_string(&mut data, key);
+        data.push(':');
+        data.push_str(value);
+    }
+    data.push_str("}}");
+    data
 }

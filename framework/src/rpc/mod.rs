@@ -1,4 +1,5 @@
-//! The JSON endpoints: `POST /call/{name}`, `GET /context` and `GET /manifest`.
+//! The JSON endpoints: `POST /call/{name}`, `GET /context`, `GET /context/{name}` and
+//! `GET /manifest`.
 //!
 //! A call passes these checks, in order, before the function runs: method (`405`),
 //! `Content-Type: application/json` (`415`), CSRF (`403`), a registered call (`404`),
@@ -18,7 +19,7 @@ use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use futures_util::{FutureExt, StreamExt};
 
 pub(crate) use arguments::decode_arguments;
-pub(crate) use context::global_context_bundle;
+pub(crate) use context::{failure_marker, global_context_bundle, push_json_string, resolve as resolve_context};
 
 use crate::app::Shared;
 use crate::registry::{FunctionDef, FunctionKind};
@@ -44,6 +45,10 @@ async fn dispatch(request: HttpRequest, payload: web::Payload, shared: web::Data
         },
         ("context", None) => match method {
             Method::GET => Ok(context::bundle(&request, &shared).await),
+            _ => return method_not_allowed(&request, "GET"),
+        },
+        ("context", Some(name)) if !name.is_empty() && !name.contains('/') => match method {
+            Method::GET => context::single(&request, name, &shared).await,
             _ => return method_not_allowed(&request, "GET"),
         },
         ("manifest", None) => match method {

@@ -4,6 +4,8 @@ import type { CallOptions } from "../call.js";
 import type { MizanClient, RequestOptions } from "../client.js";
 import { contextFailure, toMizanError, type MizanError } from "../error.js";
 import { useMizanContext } from "./context.js";
+import { localContextId } from "../keys.js";
+import { isCollecting, reportMissing } from "../ssr-collect.js";
 import { globalContextsQuery, localContextQuery } from "./queries.js";
 
 /** The provider's client. */
@@ -73,16 +75,24 @@ export function useGlobalContextQuery<T>(name: string): ContextQueryResult<T> {
 /**
  * The local context `name` for `args` (`GET {baseUrl}/context/{name}?args=…`),
  * cached under `["mizan", "local", name, canonicalJson(args)]` and seeded from
- * the page's `$local` data. Refetched when an `invalidate` list names it.
+ * the page's `$local` data. Refetched when an `invalidate` list names it;
+ * concurrent users of one instance share one request, and a response that
+ * arrives after a newer one for the same instance is discarded.
+ *
+ * During a server render, an instance without data is reported to the server,
+ * which resolves it and renders the page again with it: pages come out of the
+ * server complete, and the client hydrates them without fetching.
  */
 export function useLocalContextQuery<T>(name: string, args: unknown): ContextQueryResult<T> {
   const { client } = useMizanContext("useLocalContextQuery");
-  const query = useQuery<T, MizanError>(localContextQuery<T>(client, name, args));
+  const query = useQuery<unknown, MizanError>(localContextQuery<unknown>(client, name, args));
+  if (query.data === undefined && isCollecting()) reportMissing(localContextId(name, args));
+  const failure = useMemo(() => contextFailure(name, query.data), [name, query.data]);
   return {
-    data: query.data,
+    data: failure === undefined ? (query.data as T | undefined) : undefined,
     isLoading: query.isLoading,
     isFetching: query.isFetching,
-    error: query.error,
+    error: failure ?? query.error,
     refetch: query.refetch,
   };
 }
