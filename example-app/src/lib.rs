@@ -18,7 +18,15 @@ pub const GENERATED_CLIENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fronten
 pub fn app() -> Mizan {
     Mizan::new()
         .title("Mizan example")
-        .functions(mizan::fns![api::echo, api::server_time, api::staff_report, api::counter, api::increment, api::greet, api::wave])
+        .functions(mizan::fns![
+            api::echo,
+            api::server_time,
+            api::staff_report,
+            api::counter,
+            api::increment,
+            api::greet,
+            api::wave
+        ])
         .functions(mizan::auth::functions())
         .frontend(Frontend::from_dist(FRONTEND_DIST))
         .codegen_output(GENERATED_CLIENT)

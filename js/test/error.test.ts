@@ -72,7 +72,7 @@ describe("contextFailure", () => {
   it("gives unknown codes status 500 and a default message", () => {
     const error = contextFailure("counter", { $error: { code: "QUOTA" } });
     expect(error?.status).toBe(500);
-    expect(error?.message).toBe('The global context "counter" failed');
+    expect(error?.message).toBe('The context "counter" failed');
   });
 
   it("returns undefined for real values", () => {

@@ -1,5 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
+import CASES from "./fixtures/context-keys.json" with { type: "json" };
 import { canonicalJson, localContextId, localContextKey, parseInvalidationKey } from "../src/index.js";
 
 describe("canonicalJson", () => {
@@ -20,5 +21,15 @@ describe("local context keys", () => {
     expect(parseInvalidationKey("server_time")).toEqual({ name: "server_time" });
     expect(parseInvalidationKey('cart?{"z":1,"a":2}')).toEqual({ name: "cart", args: '{"a":2,"z":1}' });
     expect(parseInvalidationKey("cart?not-json")).toEqual({ name: "cart", args: "not-json" });
+  });
+});
+
+describe("keys shared with the server", () => {
+  // The server's `mizan::context_key` is tested against the same file.
+  const cases = CASES as Array<{ name: string; args: unknown; key: string }>;
+
+  it.each(cases)("$key", ({ name, args, key }) => {
+    expect(localContextId(name, args)).toBe(key);
+    expect(parseInvalidationKey(key)).toEqual({ name, args: canonicalJson(args) });
   });
 });

@@ -1,6 +1,13 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { MizanClient, MizanProvider, useCall, useGlobalContext, type CallOptions } from "../src/index.js";
+import {
+  createLocalContext,
+  MizanClient,
+  MizanProvider,
+  useCall,
+  useGlobalContext,
+  type CallOptions,
+} from "../src/index.js";
 import { createRenderer, installRenderer, parseRenderRequest, type RenderRequest } from "../src/server.js";
 import { fakeFetch, json } from "./helpers.js";
 
@@ -69,6 +76,41 @@ describe("installRenderer", () => {
     expect(result.html).toContain("<time>T</time>");
     expect(globalFetch.requests).toHaveLength(0);
     vi.unstubAllGlobals();
+  });
+
+  it("reports the local contexts a render lacked, and renders them once they are given", () => {
+    const Greet = createLocalContext<{ name: string }, { greeting: string }>("greet", {
+      provider: "GreetProvider",
+      hook: "useGreet",
+    });
+    function Card() {
+      const { data, isLoading } = Greet.use();
+      return <p>{isLoading ? "loading" : data?.greeting}</p>;
+    }
+    const fetch = fakeFetch(() => json({ greeting: "fetched" }));
+    const render = createRenderer((request) => (
+      <MizanProvider ssrData={request.ssrData} client={new MizanClient({ fetch })}>
+        <Greet.Provider name="Ann">
+          <Card />
+        </Greet.Provider>
+        <Greet.Provider name="Bob">
+          <Card />
+        </Greet.Provider>
+        <Greet.Provider name="Ann">
+          <Card />
+        </Greet.Provider>
+      </MizanProvider>
+    ));
+    type Result = { html: string; missing: string[] };
+    const first = JSON.parse(render(JSON.stringify({ url: "/", ssrData: {} }))) as Result;
+    expect(first.missing).toEqual(['greet?{"name":"Ann"}', 'greet?{"name":"Bob"}']);
+    expect(first.html).toBe("<p>loading</p><p>loading</p><p>loading</p>");
+
+    const $local = { 'greet?{"name":"Ann"}': { greeting: "Hi Ann" }, 'greet?{"name":"Bob"}': { greeting: "Hi Bob" } };
+    const second = JSON.parse(render(JSON.stringify({ url: "/", ssrData: { $local } }))) as Result;
+    expect(second.missing).toEqual([]);
+    expect(second.html).toBe("<p>Hi Ann</p><p>Hi Bob</p><p>Hi Ann</p>");
+    expect(fetch.requests).toHaveLength(0);
   });
 
   it("rejects malformed requests", () => {

@@ -15,6 +15,13 @@ fn the_generated_client_is_current() {
         "export function echo(input: EchoInput",
         "export function useEcho()",
         "export function useServerTime(): ServerTime",
+        "export function useServerTimeQuery(): ContextQueryResult<ServerTime>",
+        // A local context: fetcher, provider and hook.
+        "export function fetchGreet(input: GreetInput, options?: CallOptions): Promise<Greeting>",
+        "export const GreetProvider = GreetContext.Provider;",
+        "export const useGreet = GreetContext.use;",
+        // Declared invalidations travel with the call.
+        r#"return callFunction<number>("increment", input, options, ["counter"]);"#,
     ] {
         assert!(generated.contains(needle), "missing `{needle}` in:\n{generated}");
     }

@@ -1,8 +1,9 @@
 //! The TypeScript client generator.
 //!
 //! [`generate`] turns a [`Registry`] into one TypeScript module: types for every input and
-//! output (from the Rust types' JSON Schema), a typed call function per function, a hook per
-//! call and per global context. The output is deterministic (sorted by name, LF, trailing
+//! output (from the Rust types' JSON Schema); per call a typed call function (carrying its
+//! declared invalidations) and a `use<Name>()` hook; per global context `use<Name>()` and
+//! `use<Name>Query()`; per local context `fetch<Name>()`, `<NameProvider>` and `use<Name>()`. The output is deterministic (sorted by name, LF, trailing
 //! newline) and starts with a do-not-edit marker. [`sync`] writes it or, in check mode,
 //! fails when the file on disk is stale.
 
@@ -297,4 +298,42 @@ pub fn sync(path: &Path, content: &str, check: bool) -> Result<SyncOutcome, Code
     }
     std::fs::write(path, content).map_err(io)?;
     Ok(SyncOutcome::Written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[crate::client(context = "local")]
+    async fn tree(children: Vec<String>) -> crate::Result<u32> {
+        Ok(children.len() as u32)
+    }
+
+    #[crate::client(context = "local")]
+    async fn page(number: i32, size: Option<i32>) -> crate::Result<Vec<String>> {
+        Ok(vec![format!("{number}/{size:?}")])
+    }
+
+    #[test]
+    fn a_local_context_argument_named_children_is_refused() {
+        let registry = Registry::new(crate::fns![tree]).unwrap();
+        let error = generate(&registry).unwrap_err().to_string();
+        assert!(error.contains("TreeInput.children") && error.contains("rename"), "{error}");
+    }
+
+    #[test]
+    fn a_local_context_gets_a_fetcher_a_provider_and_a_hook() {
+        let generated = generate(&Registry::new(crate::fns![page]).unwrap()).unwrap();
+        for needle in [
+            "export interface PageInput {\n  number: number;\n  size?: number | null;\n}",
+            "export function fetchPage(input: PageInput, options?: CallOptions): Promise<string[]> {\n  return fetchContext<string[]>(\"page\", input, options);",
+            "const PageContext = createLocalContext<PageInput, string[]>(\"page\", { provider: \"PageProvider\", hook: \"usePage\" });",
+            "export const PageProvider = PageContext.Provider;",
+            "export const usePage = PageContext.use;",
+            "import { createLocalContext, fetchContext, type CallOptions } from \"@mizan/react\";",
+        ] {
+            assert!(generated.contains(needle), "missing {needle:?} in:\n{generated}");
+        }
+        assert!(!generated.contains("useCall"), "a context is not a call: {generated}");
+    }
 }

@@ -11,8 +11,8 @@ pub use assets::{Frontend, FrontendError};
 pub use json::script_safe_json;
 
 use crate::app::Shared;
-use crate::protocol::{SSR_DATA_GLOBAL, SSR_LOCAL_KEY};
 use crate::invalidation::split_key;
+use crate::protocol::{SSR_DATA_GLOBAL, SSR_LOCAL_KEY};
 use crate::rpc::{failure_marker, global_context_bundle, push_json_string, resolve_context};
 use crate::Ctx;
 
@@ -158,7 +158,8 @@ async fn render_with_contexts(
 
 /// `{<globals>, "$local": {<key>: <value>, ...}}` as JSON text; `globals` lacks its closing brace.
 fn ssr_data_json(globals: &str, locals: &[(String, String)]) -> String {
-    let mut data = String::with_capacity(globals.len() + 16 + locals.iter().map(|(k, v)| k.len() + v.len() + 8).sum::<usize>());
+    let mut data =
+        String::with_capacity(globals.len() + 16 + locals.iter().map(|(k, v)| k.len() + v.len() + 8).sum::<usize>());
     data.push_str(globals);
     if data.len() > 1 {
         data.push(',');

@@ -73,10 +73,9 @@ pub(crate) async fn resolve(shared: &Shared, ctx: &Ctx, name: &str, args: &[u8])
 pub(crate) async fn global_context_bundle(shared: &Shared, ctx: &Ctx) -> String {
     // One `Ctx` for all of them: the user is looked up once per request, not once per context.
     let functions: Vec<_> = shared.registry.global_contexts().collect();
-    let results = futures_util::future::join_all(
-        functions.iter().map(|function| resolve(shared, ctx, function.name(), b"{}")),
-    )
-    .await;
+    let results =
+        futures_util::future::join_all(functions.iter().map(|function| resolve(shared, ctx, function.name(), b"{}")))
+            .await;
     let mut bundle = String::from("{");
     for (function, result) in functions.iter().zip(results) {
         if bundle.len() > 1 {

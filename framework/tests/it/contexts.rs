@@ -124,13 +124,9 @@ async fn local_context_arguments_are_checked_like_call_arguments() {
     assert_error(&body, "VALIDATION");
     assert_eq!(body["error"]["fields"], json!({ "name": ["1 to 10 characters"] }));
 
-    for (args, needle) in [
-        ("{}", "name"),
-        (r#"{"name": 7}"#, "name"),
-        ("not json", "`args`"),
-        ("[\"Ann\"]", "object"),
-        ("", "`args`"),
-    ] {
+    for (args, needle) in
+        [("{}", "name"), (r#"{"name": 7}"#, "name"), ("not json", "`args`"), ("[\"Ann\"]", "object"), ("", "`args`")]
+    {
         let (status, body) = send(&app, local("greet", args)).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{args}: {body}");
         assert_error(&body, "BAD_REQUEST");
@@ -151,7 +147,8 @@ async fn local_contexts_apply_their_auth_level() {
     let (status, body) = send(&app, local("inbox", r#"{"folder": "spam"}"#)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_error(&body, "UNAUTHENTICATED");
-    let (status, body) = send(&app, local("inbox", r#"{"folder": "spam"}"#).insert_header(("x-test-user", "user"))).await;
+    let (status, body) =
+        send(&app, local("inbox", r#"{"folder": "spam"}"#).insert_header(("x-test-user", "user"))).await;
     assert_eq!((status, body), (StatusCode::OK, json!("user/spam")));
 }
 
@@ -165,8 +162,7 @@ async fn only_registered_contexts_are_served() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_error(&body, "NOT_FOUND");
 
-    let response =
-        test::call_service(&app, TestRequest::post().uri("/api/mizan/context/greet").to_request()).await;
+    let response = test::call_service(&app, TestRequest::post().uri("/api/mizan/context/greet").to_request()).await;
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(response.headers().get("allow").unwrap(), "GET");
     let (status, _) = send(&app, call("greet", r#"{"name": "Ann"}"#)).await;
