@@ -9,4 +9,5 @@ mod database;
 mod defences;
 mod fixtures;
 mod manifest;
+mod pages;
 mod support;
