@@ -1,30 +1,19 @@
 // Logging in and out in the browser: the `current_user` global context follows the session,
 // refetched through server-driven invalidation and server-rendered after a reload.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { launchBrowser } from "./browser.mjs";
-import { ADMIN, startServer } from "./server.mjs";
+import { serverAndBrowser } from "./browser.mjs";
+import { ADMIN } from "./server.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 test("log in, stay logged in across a reload, log out", async () => {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   const requests = [];
   page.on("request", (request) => requests.push(new URL(request.url()).pathname));
 
-  await page.goto(`${server.url}/`);
+  await page.goto(`${env.server.url}/`);
   await page.waitForSelector('[data-hydrated="true"]');
   assert.ok(await page.isVisible('[data-testid="current-user-anonymous"]'), "rendered anonymous");
 

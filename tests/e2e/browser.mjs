@@ -1,5 +1,8 @@
 // Launches Debian's Chromium through playwright-core (no browser download).
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
+
+import { startServer } from "./server.mjs";
 
 export function launchBrowser() {
   return chromium.launch({
@@ -15,4 +18,21 @@ export function launchBrowser() {
       "--disable-sync",
     ],
   });
+}
+
+/**
+ * Starts the example app's server and a browser before the file's tests and stops both after;
+ * read `env.server` and `env.browser` inside the tests.
+ */
+export function serverAndBrowser() {
+  const env = { server: undefined, browser: undefined };
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }

@@ -2,27 +2,15 @@
 // hydrated without requests, fetched for new arguments, and refetched one instance at a time
 // when a call invalidates `greet?{"name":...}`.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { launchBrowser } from "./browser.mjs";
-import { startServer } from "./server.mjs";
+import { serverAndBrowser } from "./browser.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 /** Opens `path`, recording the API requests the page makes (method and path with query). */
 async function open(path) {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   const requests = [];
   page.on("request", (request) => {
     const url = new URL(request.url());
@@ -30,7 +18,7 @@ async function open(path) {
   });
   const errors = [];
   page.on("pageerror", (error) => errors.push(error));
-  await page.goto(`${server.url}${path}`);
+  await page.goto(`${env.server.url}${path}`);
   await page.waitForSelector('[data-hydrated="true"]');
   return { page, requests, errors };
 }

@@ -1,23 +1,11 @@
 // The home page end to end: server-rendered with its data, hydrated without refetching,
 // and calling `echo` through the generated client.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { launchBrowser } from "./browser.mjs";
-import { startServer } from "./server.mjs";
+import { serverAndBrowser } from "./browser.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 /** The JSON assigned to window.__MIZAN_SSR_DATA__ in a page's HTML. */
 function ssrData(html) {
@@ -27,7 +15,7 @@ function ssrData(html) {
 }
 
 test("the server-rendered HTML already contains the context data", async () => {
-  const response = await fetch(`${server.url}/`);
+  const response = await fetch(`${env.server.url}/`);
   assert.equal(response.status, 200);
   assert.match(response.headers.get("content-type"), /text\/html/);
   const html = await response.text();
@@ -40,7 +28,7 @@ test("the server-rendered HTML already contains the context data", async () => {
 });
 
 test("hydrates without fetching contexts, then echoes through the generated client", async () => {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   const requests = [];
   page.on("request", (request) => requests.push(new URL(request.url()).pathname));
   const errors = [];
@@ -49,7 +37,7 @@ test("hydrates without fetching contexts, then echoes through the generated clie
     if (message.type() === "error") errors.push(new Error(message.text()));
   });
 
-  const response = await page.goto(`${server.url}/`);
+  const response = await page.goto(`${env.server.url}/`);
   const html = await response.text();
   const rendered = ssrData(html).server_time.iso;
   await page.waitForSelector('[data-hydrated="true"]');
@@ -69,10 +57,10 @@ test("hydrates without fetching contexts, then echoes through the generated clie
 });
 
 test("clicking +1 updates the stored counter through server-driven invalidation", async () => {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   const requests = [];
   page.on("request", (request) => requests.push(new URL(request.url()).pathname));
-  await page.goto(`${server.url}/`);
+  await page.goto(`${env.server.url}/`);
   await page.waitForSelector('[data-hydrated="true"]');
   const start = Number(await page.textContent('[data-testid="counter"]'));
   await page.click('[data-testid="increment-button"]');

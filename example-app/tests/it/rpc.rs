@@ -6,15 +6,19 @@ use serde_json::{json, Value};
 
 use crate::service;
 
-async fn post(path: &str, body: &str) -> (StatusCode, Value) {
-    let app = service().await;
-    let request = TestRequest::post()
+/// A JSON POST to `path` that passes the CSRF checks.
+fn json_post(path: &str, body: &str) -> TestRequest {
+    TestRequest::post()
         .uri(path)
         .insert_header(("content-type", "application/json"))
         .insert_header(("cookie", "mizan_csrf=token"))
         .insert_header(("x-csrf-token", "token"))
-        .set_payload(body.to_owned());
-    let response = test::call_service(&app, request.to_request()).await;
+        .set_payload(body.to_owned())
+}
+
+async fn post(path: &str, body: &str) -> (StatusCode, Value) {
+    let app = service().await;
+    let response = test::call_service(&app, json_post(path, body).to_request()).await;
     let status = response.status();
     let body = test::read_body(response).await;
     (status, serde_json::from_slice(&body).unwrap_or_else(|_| panic!("JSON body: {}", String::from_utf8_lossy(&body))))
@@ -137,15 +141,7 @@ async fn calls_without_the_csrf_token_are_refused() {
 #[actix_web::test]
 async fn increment_updates_the_stored_counter_and_invalidates_it() {
     let app = service().await;
-    let call = |by: i32| {
-        TestRequest::post()
-            .uri("/api/mizan/call/increment")
-            .insert_header(("content-type", "application/json"))
-            .insert_header(("cookie", "mizan_csrf=token"))
-            .insert_header(("x-csrf-token", "token"))
-            .set_payload(json!({ "by": by }).to_string())
-            .to_request()
-    };
+    let call = |by: i32| json_post("/api/mizan/call/increment", &json!({ "by": by }).to_string()).to_request();
     let body: Value = test::call_and_read_body_json(&app, call(2)).await;
     assert_eq!(body, json!({ "result": 2, "invalidate": ["counter"] }));
     let body: Value = test::call_and_read_body_json(&app, call(5)).await;
@@ -162,12 +158,7 @@ async fn increment_updates_the_stored_counter_and_invalidates_it() {
 #[actix_web::test]
 async fn waving_invalidates_only_that_greeting() {
     let app = service().await;
-    let wave = TestRequest::post()
-        .uri("/api/mizan/call/wave")
-        .insert_header(("content-type", "application/json"))
-        .insert_header(("cookie", "mizan_csrf=token"))
-        .insert_header(("x-csrf-token", "token"))
-        .set_payload(r#"{"name":"Ann"}"#);
+    let wave = json_post("/api/mizan/call/wave", r#"{"name":"Ann"}"#);
     let body: Value = test::call_and_read_body_json(&app, wave.to_request()).await;
     assert_eq!(body, json!({ "result": 1, "invalidate": ["greet?{\"name\":\"Ann\"}"] }));
     let greet = |args: &str| TestRequest::get().uri(&format!("/api/mizan/context/greet?args={args}")).to_request();
