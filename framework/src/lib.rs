@@ -144,6 +144,24 @@ pub use mizan_macros::client;
 /// Variant attributes: `#[client_error(status = 409, message = "...")]`; see the trait.
 #[doc(inline)]
 pub use mizan_macros::ClientError;
+
+/// Carries a struct's `#[validate(...)]` rules, with their parameters and custom messages,
+/// into its JSON Schema, so the generated Zod schema checks exactly what the server checks.
+///
+/// Put it above the derives of a struct used in server function arguments:
+///
+/// ```
+/// #[mizan::rules]
+/// #[derive(serde::Deserialize, schemars::JsonSchema, validator::Validate)]
+/// pub struct Address {
+///     #[validate(length(min = 2, message = "city is too short"))]
+///     pub city: String,
+/// }
+/// ```
+///
+/// Without it, codegen still mirrors the rules `schemars` reads (lengths, ranges, email, URL)
+/// with the server's default messages. Arguments of `#[mizan::client]` functions need nothing.
+pub use mizan_macros::rules;
 pub use pages::Frontend;
 pub use registry::{FunctionDef, FunctionKind, ServerFunction};
 
@@ -153,7 +171,7 @@ pub mod __private {
     pub use crate::auth::AuthLevel;
     pub use crate::error::variant_data;
     pub use crate::registry::{FunctionDef, FunctionKind, FunctionMeta};
-    pub use crate::validation::{collect, Nested, ValidateArguments, ViaNothing, ViaValidate};
+    pub use crate::validation::{collect, regex_source, Nested, ValidateArguments, ViaNothing, ViaValidate};
     pub use crate::FieldErrors;
     pub use schemars;
     pub use serde;

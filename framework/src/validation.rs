@@ -55,7 +55,12 @@ pub fn message(error: &ValidationError) -> String {
         (None, Some(min), Some(max)) => format!("{what} must be between {min} and {max}"),
         (None, Some(min), None) => format!("{what} must be at least {min}"),
         (None, None, Some(max)) => format!("{what} must be at most {max}"),
-        (None, None, None) => format!("{what} is out of range"),
+        (None, None, None) => match (param("exclusive_min"), param("exclusive_max")) {
+            (Some(min), Some(max)) => format!("{what} must be greater than {min} and less than {max}"),
+            (Some(min), None) => format!("{what} must be greater than {min}"),
+            (None, Some(max)) => format!("{what} must be less than {max}"),
+            (None, None) => format!("{what} is out of range"),
+        },
     };
     let code: &str = &error.code;
     match code {
@@ -65,10 +70,8 @@ pub fn message(error: &ValidationError) -> String {
         "url" => "must be a valid URL".to_owned(),
         "regex" => "has an invalid format".to_owned(),
         "required" => "is required".to_owned(),
-        "must_match" => match param("other") {
-            Some(other) => format!("must match {other}"),
-            None => "must match".to_owned(),
-        },
+        // `validator` puts the other field's *value* in the params: never show it.
+        "must_match" => "does not match".to_owned(),
         "contains" => format!("must contain {}", param("needle").or_else(|| param("pattern")).unwrap_or_default()),
         "does_not_contain" => {
             format!("must not contain {}", param("needle").or_else(|| param("pattern")).unwrap_or_default())
@@ -76,6 +79,12 @@ pub fn message(error: &ValidationError) -> String {
         "credit_card" => "must be a valid card number".to_owned(),
         other => Cow::Borrowed(other).replace('_', " "),
     }
+}
+
+/// The source of a `#[validate(regex(path = ...))]` regex, for the generated Zod schema.
+#[doc(hidden)]
+pub fn regex_source(regex: impl validator::AsRegex) -> String {
+    regex.as_regex().as_str().to_owned()
 }
 
 /// Autoref specialisation: validates an argument whose type implements `Validate`, and does

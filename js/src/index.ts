@@ -47,6 +47,10 @@ export {
 } from "./keys.js";
 export { readSsrData, type SsrData } from "./ssr-data.js";
 
+// Validation: the server's rules as predicates, and the Zod the generated schemas use.
+export * as rules from "./rules.js";
+export { z } from "zod";
+
 // React layer.
 export { createLocalContext, type LocalContext, type LocalProviderProps } from "./react/local.js";
 export { createMizanQueryClient, MizanProvider, type MizanProviderProps } from "./react/provider.js";

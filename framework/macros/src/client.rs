@@ -325,7 +325,10 @@ fn emit(function: &ItemFn, options: &Options, params: &[Param]) -> TokenStream {
             Param::Ctx { .. } => None,
         })
     };
-    let fields = arguments_of().map(|(name, ty, attrs)| quote!(#(#attrs)* #name: #ty));
+    let fields = arguments_of().map(|(name, ty, attrs)| {
+        let rules = crate::rules::rules_attribute(attrs);
+        quote!(#(#attrs)* #rules #name: #ty)
+    });
     let has_rules = arguments_of().any(|(_, _, attrs)| attrs.iter().any(|attr| attr.path().is_ident("validate")));
     let derive_validate = has_rules.then(|| {
         quote! {
@@ -475,7 +478,10 @@ mod tests {
         assert!(out.contains("crate :: perms :: is_editor (& __mizan_ctx) . await"), "{out}");
         assert!(out.contains("invalidates : & [\"counter\" , \"greet\"]"), "{out}");
         assert!(out.contains("Some (4 * 1024)"), "{out}");
-        assert!(out.contains("# [validate (length (min = 1))] title : String"), "{out}");
+        assert!(
+            out.contains("# [validate (length (min = 1))] # [schemars (extend (\"x-mizan-rules\" = [{ \"rule\" : \"length\" , \"min\" : (1) }]))] title : String"),
+            "{out}"
+        );
         assert!(out.contains("async fn edit (title : String)"), "the attribute is moved off the parameter: {out}");
         for level in [quote!(auth = true), quote!(auth = "staff"), quote!(auth = "superuser")] {
             assert!(expand(

@@ -6,6 +6,7 @@ use proc_macro::TokenStream;
 mod client;
 mod client_error;
 mod doc;
+mod rules;
 
 /// Marks an async function as callable from the client. See `mizan::client`.
 #[proc_macro_attribute]
@@ -17,4 +18,21 @@ pub fn client(attr: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_derive(ClientError, attributes(client_error))]
 pub fn derive_client_error(input: TokenStream) -> TokenStream {
     client_error::expand(input.into()).unwrap_or_else(syn::Error::into_compile_error).into()
+}
+
+/// Carries a struct's `#[validate]` rules into its JSON Schema for codegen. See `mizan::rules`.
+#[proc_macro_attribute]
+pub fn rules(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let attr = proc_macro2::TokenStream::from(attr);
+    if !attr.is_empty() {
+        return syn::Error::new_spanned(attr, "`#[mizan::rules]` takes no arguments").into_compile_error().into();
+    }
+    let mut item = syn::parse_macro_input!(item as syn::ItemStruct);
+    for field in item.fields.iter_mut() {
+        if let Some(extra) = rules::rules_attribute(&field.attrs) {
+            let extra: syn::Attribute = syn::parse_quote!(#extra);
+            field.attrs.push(extra);
+        }
+    }
+    quote::quote!(#item).into()
 }

@@ -10,6 +10,7 @@
 mod names;
 mod protocol;
 pub mod typescript;
+mod zod;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -91,6 +92,13 @@ pub fn generate(registry: &Registry) -> Result<String, CodegenError> {
                     &interface(&input_name, &input_schema, &format!("Arguments of `{}`.", function.name()))
                         .map_err(type_error)?,
                 );
+                claim(&format!("{input_name}Schema"), format!("`{}`", function.name()))?;
+                section.push_str(&zod_const(
+                    &input_name,
+                    &input_schema,
+                    &format!("the arguments of `{}`", function.name()),
+                ));
+                imports.extend(["rules", "z"]);
                 if function.kind() == FunctionKind::Call {
                     call_section(&mut section, function, &camel, &pascal, &input_name, &output, &mut claim)?;
                     imports.extend(["callFunction", "useCall", "type CallOptions", "type CallState"]);
@@ -144,6 +152,9 @@ pub fn generate(registry: &Registry) -> Result<String, CodegenError> {
         types.push_str(
             &interface(name, &schema, &doc).map_err(|source| CodegenError::Type { function: name.clone(), source })?,
         );
+        claim(&format!("{name}Schema"), format!("Rust type `{name}`"))?;
+        types.push_str(&zod_const(name, &schema, &format!("`{name}`")));
+        imports.extend(["rules", "z"]);
     }
 
     let _ = writeln!(out, "{GENERATED_MARKER}");
@@ -223,6 +234,15 @@ fn local_context_section(
         "/** The nearest `<{provider}>`'s `{name}`: `{{ data, isLoading, isFetching, error, refetch }}`. */\nexport const {hook} = {local}.use;",
     );
     Ok(())
+}
+
+/// `export const NameSchema: z.ZodType<Name> = ...;`: the Zod schema checking what the server
+/// checks, typed against the interface so the two cannot drift apart.
+fn zod_const(name: &str, schema: &Value, what: &str) -> String {
+    format!(
+        "/** Zod schema of {what}, with the server's validation rules and messages. */\nexport const {name}Schema: z.ZodType<{name}> = {};\n\n",
+        zod::zod(schema)
+    )
 }
 
 /// `export interface Name { ... }` for object schemas with properties, else `export type`.

@@ -4,6 +4,7 @@
 mod accounts;
 mod auth;
 mod calls;
+mod codegen;
 mod contexts;
 mod database;
 mod defences;

@@ -1,0 +1,179 @@
+//! The generated TypeScript for a registry that uses every supported serde shape and every
+//! validation rule: a snapshot (`js/test/generated/kitchen-sink.gen.ts`, type-checked and
+//! exercised by the `js` package's tests) and the server's side of the validation parity test.
+//!
+//! `MIZAN_BLESS=1 cargo test --test it codegen` rewrites the snapshot.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
+
+use actix_web::http::StatusCode;
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use validator::Validate;
+
+use crate::support::{call, send};
+
+const SNAPSHOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../js/test/generated/kitchen-sink.gen.ts");
+const CASES: &str = include_str!("../../../js/test/fixtures/validation-cases.json");
+
+static SLUG: LazyLock<regex::Regex> = LazyLock::new(|| regex::Regex::new(r"^[a-z0-9-]+$").unwrap());
+
+/// An address, with rules of its own.
+#[mizan::rules]
+#[derive(Debug, Serialize, Deserialize, JsonSchema, Validate)]
+pub struct Address {
+    /// City name.
+    #[validate(length(min = 2, message = "city is too short"))]
+    pub city: String,
+    /// Postal code.
+    #[validate(length(equal = 5))]
+    pub zip: Option<String>,
+}
+
+/// Internally tagged.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type")]
+pub enum Shape {
+    /// A circle.
+    Circle { radius: f64 },
+    /// A square.
+    Square { side: f64 },
+}
+
+/// Adjacently tagged.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
+pub enum Event {
+    Click { x: i32, y: i32 },
+    Key(String),
+    Idle,
+}
+
+/// Untagged.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Id {
+    Number(i32),
+    Text(String),
+}
+
+/// Externally tagged (serde's default).
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub enum Command {
+    Stop,
+    Go { speed: i32 },
+    Turn(i32),
+    Move(i32, i32),
+}
+
+/// A newtype.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub struct Meters(pub f64);
+
+/// Flattened into `Profile`.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub struct Meta {
+    pub revision: u32,
+}
+
+/// Renames, skips, defaults, flattening, collections and well-known types.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    pub display_name: String,
+    #[serde(rename = "e-mail")]
+    pub email: String,
+    #[serde(skip)]
+    pub secret: String,
+    #[serde(default)]
+    pub visits: u32,
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub nickname: Option<String>,
+    pub tags: BTreeSet<String>,
+    pub scores: BTreeMap<String, f64>,
+    pub extra: Value,
+    pub created: DateTime<Utc>,
+    pub id: uuid::Uuid,
+    pub pair: (i32, String),
+    pub height: Meters,
+}
+
+/// Every serde shape codegen supports.
+#[mizan::client]
+async fn kitchen_sink(
+    profile: Profile,
+    shape: Shape,
+    event: Event,
+    id: Id,
+    command: Command,
+) -> mizan::Result<Profile> {
+    let _ = (shape, event, id, command);
+    Ok(profile)
+}
+
+/// Every validation rule codegen mirrors in Zod.
+#[allow(clippy::too_many_arguments)]
+#[mizan::client]
+async fn rulebook(
+    #[validate(length(min = 2, max = 5, message = "2 to 5 characters"))] name: String,
+    #[validate(length(equal = 3))] code: String,
+    #[validate(range(min = 18, max = 130))] age: i32,
+    #[validate(range(exclusive_min = 0.0, exclusive_max = 1.0))] ratio: f64,
+    #[validate(email)] email: String,
+    #[validate(url(message = "not a URL"))] homepage: Option<String>,
+    #[validate(regex(path = *SLUG))] slug: String,
+    #[validate(length(min = 1, max = 3))] tags: Vec<String>,
+    #[validate(contains(pattern = "!"), does_not_contain(pattern = "spam"))] motto: String,
+    #[validate(required)] nickname: Option<String>,
+    password: String,
+    #[validate(must_match(other = "password", message = "the passwords differ"))] confirm: String,
+    address: Address,
+) -> mizan::Result<bool> {
+    let _ = (name, code, age, ratio, email, homepage, slug, tags, motto, nickname, password, confirm, address);
+    Ok(true)
+}
+
+fn generated() -> String {
+    let registry = mizan::Mizan::new().functions(mizan::fns![kitchen_sink, rulebook]).registry().unwrap();
+    mizan::codegen::generate(&registry).unwrap()
+}
+
+#[test]
+fn the_snapshot_is_current() {
+    let generated = generated();
+    if std::env::var_os("MIZAN_BLESS").is_some() {
+        std::fs::create_dir_all(std::path::Path::new(SNAPSHOT).parent().unwrap()).unwrap();
+        std::fs::write(SNAPSHOT, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(SNAPSHOT).unwrap_or_default();
+    assert!(committed == generated, "{SNAPSHOT} is stale; rerun with MIZAN_BLESS=1 and review the diff");
+}
+
+#[test]
+fn generation_is_deterministic() {
+    assert_eq!(generated(), generated());
+}
+
+/// The server's answers for the shared cases; `js/test/rules.test.ts` checks the generated
+/// Zod schema against the same file.
+#[actix_web::test]
+async fn the_server_answers_every_validation_case_as_recorded() {
+    let app = mizan::Mizan::new().functions(mizan::fns![rulebook]).build().unwrap();
+    let app = actix_web::test::init_service(actix_web::App::new().configure(move |cfg| app.configure(cfg))).await;
+    let cases: Vec<Value> = serde_json::from_str(CASES).unwrap();
+    assert!(cases.len() >= 20, "{}", cases.len());
+    for case in cases {
+        let (status, body) = send(&app, call("rulebook", case["input"].to_string())).await;
+        match &case["errors"] {
+            Value::Null => assert_eq!(status, StatusCode::OK, "{}: {body}", case["name"]),
+            errors => {
+                assert_eq!(status, StatusCode::BAD_REQUEST, "{}: {body}", case["name"]);
+                assert_eq!(&body["error"]["fields"], errors, "{}", case["name"]);
+            }
+        }
+    }
+}

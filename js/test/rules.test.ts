@@ -1,0 +1,85 @@
+// @vitest-environment node
+import { describe, expect, expectTypeOf, it } from "vitest";
+import type { z } from "zod";
+import CASES from "./fixtures/validation-cases.json" with { type: "json" };
+import {
+  CommandSchema,
+  EventSchema,
+  RulebookInputSchema,
+  ShapeSchema,
+  type Command,
+  type Event,
+  type Id,
+  type KitchenSinkInput,
+  type Profile,
+  type RulebookInput,
+  type Shape,
+} from "./generated/kitchen-sink.gen.js";
+
+interface Case {
+  name: string;
+  input: unknown;
+  errors: Record<string, string[]> | null;
+}
+
+/** Zod's issues in the server's `fields` shape: dotted paths, messages in order. */
+function fieldErrors(error: z.ZodError): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const path = issue.path.map(String).join(".");
+    (fields[path] ??= []).push(issue.message);
+  }
+  return fields;
+}
+
+describe("the generated Zod schema and the server agree", () => {
+  // The server's side: `validation_cases_are_answered_as_recorded` in framework/tests/it/codegen.rs.
+  it.each(CASES as Case[])("$name", ({ input, errors }) => {
+    const result = RulebookInputSchema.safeParse(input);
+    if (errors === null) {
+      expect(result.success, JSON.stringify(result.error?.issues)).toBe(true);
+    } else {
+      expect(result.success).toBe(false);
+      expect(fieldErrors(result.error!)).toEqual(errors);
+    }
+  });
+});
+
+describe("serde shapes", () => {
+  it("parse the JSON serde writes for each enum representation", () => {
+    expect(ShapeSchema.parse({ type: "Circle", radius: 1 })).toEqual({ type: "Circle", radius: 1 });
+    expect(EventSchema.parse({ kind: "key", data: "k" })).toEqual({ kind: "key", data: "k" });
+    expect(EventSchema.parse({ kind: "idle" })).toEqual({ kind: "idle" });
+    expect(CommandSchema.parse("Stop")).toBe("Stop");
+    expect(CommandSchema.parse({ Move: [1, 2] })).toEqual({ Move: [1, 2] });
+    expect(CommandSchema.safeParse({ Move: [1] }).success).toBe(false);
+    expect(CommandSchema.safeParse({ Turn: 2 ** 31 }).success).toBe(false);
+  });
+
+  it("are typed exactly", () => {
+    expectTypeOf<Shape>().toEqualTypeOf<{ type: "Circle"; radius: number } | { type: "Square"; side: number }>();
+    expectTypeOf<Event>().toEqualTypeOf<
+      { kind: "click"; data: { x: number; y: number } } | { kind: "key"; data: string } | { kind: "idle" }
+    >();
+    expectTypeOf<Id>().toEqualTypeOf<number | string>();
+    expectTypeOf<Command>().toEqualTypeOf<
+      "Stop" | { Go: { speed: number } } | { Turn: number } | { Move: [number, number] }
+    >();
+    // Renames, `skip`, `default` (optional on input), `flatten`, `Option`, collections.
+    expectTypeOf<Profile["displayName"]>().toEqualTypeOf<string>();
+    expectTypeOf<Profile["e-mail"]>().toEqualTypeOf<string>();
+    expectTypeOf<Profile>().not.toHaveProperty("secret");
+    expectTypeOf<Profile["visits"]>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<Profile["revision"]>().toEqualTypeOf<number>();
+    expectTypeOf<Profile["nickname"]>().toEqualTypeOf<string | null | undefined>();
+    expectTypeOf<Profile["tags"]>().toEqualTypeOf<string[]>();
+    expectTypeOf<Profile["scores"]>().toEqualTypeOf<Record<string, number>>();
+    expectTypeOf<Profile["extra"]>().toEqualTypeOf<unknown>();
+    expectTypeOf<Profile["pair"]>().toEqualTypeOf<[number, string]>();
+    expectTypeOf<KitchenSinkInput["shape"]>().toEqualTypeOf<Shape>();
+    // `required` makes an `Option` argument mandatory; an optional one may be omitted or null.
+    expectTypeOf<RulebookInput["nickname"]>().toEqualTypeOf<string>();
+    expectTypeOf<RulebookInput["homepage"]>().toEqualTypeOf<string | null | undefined>();
+    expectTypeOf<z.output<typeof RulebookInputSchema>>().toEqualTypeOf<RulebookInput>();
+  });
+});
