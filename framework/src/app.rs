@@ -40,6 +40,7 @@ pub struct Mizan {
     body_limit: usize,
     max_json_depth: usize,
     codegen_output: Option<std::path::PathBuf>,
+    codegen_options: crate::codegen::Options,
     authenticator: Arc<dyn Authenticator>,
     dev: bool,
     trusted_origins: Vec<String>,
@@ -68,6 +69,7 @@ impl Mizan {
             body_limit: DEFAULT_BODY_LIMIT,
             max_json_depth: DEFAULT_MAX_JSON_DEPTH,
             codegen_output: None,
+            codegen_options: crate::codegen::Options::default(),
             authenticator: Arc::new(Anonymous),
             dev: false,
             trusted_origins: Vec::new(),
@@ -176,6 +178,17 @@ impl Mizan {
     pub fn codegen_output(mut self, path: impl Into<std::path::PathBuf>) -> Self {
         self.codegen_output = Some(path.into());
         self
+    }
+
+    /// How codegen writes types it has a choice about, such as 64-bit integers.
+    pub fn codegen_options(mut self, options: crate::codegen::Options) -> Self {
+        self.codegen_options = options;
+        self
+    }
+
+    /// The options set with [`Mizan::codegen_options`].
+    pub fn codegen_settings(&self) -> &crate::codegen::Options {
+        &self.codegen_options
     }
 
     /// The path set with [`Mizan::codegen_output`].

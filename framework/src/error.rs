@@ -190,6 +190,45 @@ impl Error {
 pub trait ClientError: Into<Error> {
     /// Every code the enum can produce.
     const CODES: &'static [&'static str];
+
+    /// JSON Schema of the errors as the client sees them: one `{"code": <const>, "data": ...}`
+    /// object per variant (no `data` for unit variants). Codegen turns it into the function's
+    /// error union.
+    fn error_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema;
+}
+
+/// The error schema of a function's error type `E`, when `E` is a [`ClientError`] (autoref
+/// specialisation: `(&&ErrorsOf::<E>::NEW).error_schema()` is `None` for other types).
+#[doc(hidden)]
+pub struct ErrorsOf<E>(std::marker::PhantomData<E>);
+
+impl<E> ErrorsOf<E> {
+    #[doc(hidden)]
+    pub const NEW: Self = Self(std::marker::PhantomData);
+}
+
+/// Picked for [`ClientError`] types.
+#[doc(hidden)]
+pub trait ViaClientError {
+    fn error_schema(&self) -> Option<fn(&mut schemars::SchemaGenerator) -> schemars::Schema>;
+}
+
+impl<E: ClientError> ViaClientError for &ErrorsOf<E> {
+    fn error_schema(&self) -> Option<fn(&mut schemars::SchemaGenerator) -> schemars::Schema> {
+        Some(E::error_schema)
+    }
+}
+
+/// Picked for every other error type.
+#[doc(hidden)]
+pub trait ViaOtherError {
+    fn error_schema(&self) -> Option<fn(&mut schemars::SchemaGenerator) -> schemars::Schema>;
+}
+
+impl<E> ViaOtherError for ErrorsOf<E> {
+    fn error_schema(&self) -> Option<fn(&mut schemars::SchemaGenerator) -> schemars::Schema> {
+        None
+    }
 }
 
 /// The `data` of a typed error: the variant's fields as JSON (`None` for unit variants).

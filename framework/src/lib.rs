@@ -169,7 +169,7 @@ pub use registry::{FunctionDef, FunctionKind, ServerFunction};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::auth::AuthLevel;
-    pub use crate::error::variant_data;
+    pub use crate::error::{variant_data, ErrorsOf, ViaClientError, ViaOtherError};
     pub use crate::registry::{FunctionDef, FunctionKind, FunctionMeta};
     pub use crate::validation::{collect, regex_source, Nested, ValidateArguments, ViaNothing, ViaValidate};
     pub use crate::FieldErrors;

@@ -2,7 +2,10 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { z } from "zod";
 import CASES from "./fixtures/validation-cases.json" with { type: "json" };
+import { MizanError } from "../src/index.js";
 import {
+  isTransferError,
+  type TransferErrors,
   CommandSchema,
   EventSchema,
   RulebookInputSchema,
@@ -76,10 +79,31 @@ describe("serde shapes", () => {
     expectTypeOf<Profile["scores"]>().toEqualTypeOf<Record<string, number>>();
     expectTypeOf<Profile["extra"]>().toEqualTypeOf<unknown>();
     expectTypeOf<Profile["pair"]>().toEqualTypeOf<[number, string]>();
+    expectTypeOf<Profile["views"]>().toEqualTypeOf<number>();
     expectTypeOf<KitchenSinkInput["shape"]>().toEqualTypeOf<Shape>();
     // `required` makes an `Option` argument mandatory; an optional one may be omitted or null.
     expectTypeOf<RulebookInput["nickname"]>().toEqualTypeOf<string>();
     expectTypeOf<RulebookInput["homepage"]>().toEqualTypeOf<string | null | undefined>();
     expectTypeOf<z.output<typeof RulebookInputSchema>>().toEqualTypeOf<RulebookInput>();
+  });
+});
+
+describe("a function's own errors", () => {
+  it("are narrowed by the generated guard, with typed data", () => {
+    const error: unknown = new MizanError({
+      code: "INSUFFICIENT_FUNDS",
+      message: "Not enough money",
+      status: 409,
+      data: { balance: 3, needed: 10 },
+    });
+    expect(isTransferError(error)).toBe(true);
+    if (isTransferError(error) && error.code === "INSUFFICIENT_FUNDS") {
+      expectTypeOf(error.data).toEqualTypeOf<{ balance: number; needed: number }>();
+      expect(error.data.needed - error.data.balance).toBe(7);
+    }
+    expect(isTransferError(new MizanError({ code: "FORBIDDEN", message: "no", status: 403 }))).toBe(false);
+    expect(isTransferError(new Error("INSUFFICIENT_FUNDS"))).toBe(false);
+    expectTypeOf<Extract<TransferErrors, { code: "FROZEN" }>["data"]>().toEqualTypeOf<string>();
+    expectTypeOf<TransferErrors["code"]>().toEqualTypeOf<"INSUFFICIENT_FUNDS" | "FROZEN" | "NOT_FOUND">();
   });
 });

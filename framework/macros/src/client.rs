@@ -361,6 +361,16 @@ fn emit(function: &ItemFn, options: &Options, params: &[Param]) -> TokenStream {
         syn::ReturnType::Default => ident.span(),
     };
     let define = quote_spanned!(output_span=> ::mizan::__private::FunctionDef::new::<Arguments, _, _, _>);
+    // `Result<T, E>`: when `E` is a `ClientError`, its errors become the client's error union.
+    let errors = error_type(&function.sig.output).map(|error| {
+        quote! {
+            .with_errors({
+                #[allow(unused_imports)]
+                use ::mizan::__private::{ViaClientError as _, ViaOtherError as _};
+                (&&::mizan::__private::ErrorsOf::<#error>::NEW).error_schema()
+            })
+        }
+    });
 
     // The function itself, without the attributes that moved to the arguments struct.
     let mut function = function.clone();
@@ -413,8 +423,29 @@ fn emit(function: &ItemFn, options: &Options, params: &[Param]) -> TokenStream {
                     },
                 )
                 #predicate
+                #errors
             }
         }
+    }
+}
+
+/// `E` of a `-> Result<T, E>` return type (any path ending in `Result` with two arguments).
+fn error_type(output: &syn::ReturnType) -> Option<&syn::Type> {
+    let syn::ReturnType::Type(_, ty) = output else { return None };
+    let syn::Type::Path(path) = ty.as_ref() else { return None };
+    let last = path.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else { return None };
+    let types: Vec<&syn::Type> = arguments
+        .args
+        .iter()
+        .filter_map(|argument| match argument {
+            syn::GenericArgument::Type(ty) => Some(ty),
+            _ => None,
+        })
+        .collect();
+    match (last.ident == "Result", types.as_slice()) {
+        (true, [_, error]) => Some(error),
+        _ => None,
     }
 }
 

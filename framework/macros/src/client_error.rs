@@ -34,6 +34,7 @@ pub(crate) fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let ident = &input.ident;
     let mut arms = Vec::new();
     let mut codes = Vec::new();
+    let mut schemas = Vec::new();
     let mut errors: Option<syn::Error> = None;
     for variant in &data.variants {
         let code = screaming_snake(&variant.ident.to_string());
@@ -84,6 +85,46 @@ pub(crate) fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             Fields::Named(_) => quote!(#ident::#variant_ident { .. }),
         };
         arms.push(quote!(#pattern => (#code, #status, #message)));
+        // The `data` the client receives: what `variant_data` makes of the variant.
+        let data = match &variant.fields {
+            Fields::Unit => None,
+            Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
+                let ty = &fields.unnamed[0].ty;
+                Some(quote!(generator.subschema_for::<#ty>()))
+            }
+            Fields::Unnamed(fields) => {
+                let items = fields.unnamed.iter().map(|field| {
+                    let ty = &field.ty;
+                    quote!(generator.subschema_for::<#ty>())
+                });
+                let count = fields.unnamed.len();
+                Some(quote!(::mizan::__private::schemars::json_schema!({
+                    "type": "array", "prefixItems": [#(#items),*], "minItems": #count, "maxItems": #count
+                })))
+            }
+            Fields::Named(fields) => {
+                let names: Vec<String> =
+                    fields.named.iter().filter_map(|field| field.ident.as_ref()).map(ToString::to_string).collect();
+                let types = fields.named.iter().map(|field| &field.ty);
+                Some(quote!(::mizan::__private::schemars::json_schema!({
+                    "type": "object",
+                    "properties": { #(#names: generator.subschema_for::<#types>()),* },
+                    "required": [#(#names),*]
+                })))
+            }
+        };
+        schemas.push(match data {
+            Some(data) => quote!(::mizan::__private::schemars::json_schema!({
+                "type": "object",
+                "properties": { "code": { "const": #code }, "data": #data },
+                "required": ["code", "data"]
+            })),
+            None => quote!(::mizan::__private::schemars::json_schema!({
+                "type": "object",
+                "properties": { "code": { "const": #code } },
+                "required": ["code"]
+            })),
+        });
         codes.push(code);
     }
     if let Some(error) = errors {
@@ -92,6 +133,13 @@ pub(crate) fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     Ok(quote! {
         impl ::mizan::ClientError for #ident {
             const CODES: &'static [&'static str] = &[#(#codes),*];
+
+            fn error_schema(
+                generator: &mut ::mizan::__private::schemars::SchemaGenerator,
+            ) -> ::mizan::__private::schemars::Schema {
+                let _ = &generator;
+                ::mizan::__private::schemars::json_schema!({ "oneOf": [#(#schemas),*] })
+            }
         }
 
         impl ::core::convert::From<#ident> for ::mizan::Error {

@@ -64,9 +64,53 @@ pub enum CodegenError {
     },
 }
 
-/// Generates the TypeScript client module for `registry`.
+/// How 64-bit integers (`i64`, `u64`, `isize`, `usize`, `i128`, `u128`) are written.
+///
+/// A JavaScript `number` holds integers exactly only up to 2^53, so by default codegen refuses
+/// them, naming the field. Opt in per field with
+/// `#[schemars(extend("x-mizan-int64" = "number"))]`, or for the whole app with
+/// [`Int64::Number`]. To send exact values, serialise the field as a string on the server
+/// (e.g. `#[serde(with = "...")]` plus `#[schemars(with = "String")]`): it is then a `string`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Int64 {
+    /// Refuse with a message naming the field (the default).
+    #[default]
+    Refuse,
+    /// Write `number`, accepting the loss of precision beyond 2^53.
+    Number,
+}
+
+/// Codegen settings ([`Mizan::codegen_options`](crate::Mizan::codegen_options)).
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Options {
+    /// How 64-bit integers are written.
+    pub int64: Int64,
+}
+
+impl Options {
+    /// Options with 64-bit integers written as `number` everywhere.
+    pub fn int64_as_number(mut self) -> Self {
+        self.int64 = Int64::Number;
+        self
+    }
+}
+
+/// Generates the TypeScript client module for `registry` with the default [`Options`].
 pub fn generate(registry: &Registry) -> Result<String, CodegenError> {
+    generate_with(registry, &Options::default())
+}
+
+/// Generates the TypeScript client module for `registry`.
+pub fn generate_with(registry: &Registry, options: &Options) -> Result<String, CodegenError> {
     let mut generator = SchemaSettings::draft2020_12().into_generator();
+    let prepare = |mut schema: Value| {
+        if options.int64 == Int64::Number {
+            typescript::allow_int64(&mut schema);
+        }
+        schema
+    };
     let mut out = String::new();
     let mut names = std::collections::BTreeMap::<String, String>::new();
     let mut claim = |name: &str, owner: String| match names.insert(name.to_owned(), owner.clone()) {
@@ -80,14 +124,35 @@ pub fn generate(registry: &Registry) -> Result<String, CodegenError> {
         let type_error = |source| CodegenError::Type { function: function.name().to_owned(), source };
         let pascal = pascal_case(function.name());
         let camel = camel_case(function.name());
-        let output_schema = Value::from(function.output_schema(&mut generator));
+        let output_schema = prepare(Value::from(function.output_schema(&mut generator)));
         let output = ts_type(&output_schema, &format!("{pascal} output")).map_err(type_error)?;
         let mut section = String::new();
+        if let Some(errors) = function.error_schema(&mut generator) {
+            let errors = prepare(Value::from(errors));
+            let union = ts_type(&errors, &format!("{pascal} errors")).map_err(type_error)?;
+            let (name, guard) = (format!("{pascal}Errors"), format!("is{pascal}Error"));
+            claim(&name, format!("`{}`", function.name()))?;
+            claim(&guard, format!("`{}`", function.name()))?;
+            let codes: Vec<&str> = errors
+                .get("oneOf")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|variant| variant.pointer("/properties/code/const").and_then(Value::as_str))
+                .collect();
+            let _ = writeln!(
+                section,
+                "/** The errors of `{fn_name}` itself (besides the protocol's), by `code`, with their `data`. */\nexport type {name} = {union};\n\n/** Narrows a failure of `{fn_name}` to one of its own errors. */\nexport function {guard}(error: unknown): error is MizanError & {name} {{\n  return isMizanError(error) && {codes}.includes(error.code);\n}}\n",
+                fn_name = function.name(),
+                codes = serde_json::to_string(&codes).expect("strings serialise"),
+            );
+            imports.extend(["isMizanError", "type MizanError"]);
+        }
         match function.kind() {
             FunctionKind::Call | FunctionKind::LocalContext => {
                 let input_name = format!("{pascal}Input");
                 claim(&input_name, format!("`{}`", function.name()))?;
-                let input_schema = Value::from(function.input_schema(&mut generator));
+                let input_schema = prepare(Value::from(function.input_schema(&mut generator)));
                 section.push_str(
                     &interface(&input_name, &input_schema, &format!("Arguments of `{}`.", function.name()))
                         .map_err(type_error)?,
@@ -98,7 +163,7 @@ pub fn generate(registry: &Registry) -> Result<String, CodegenError> {
                     &input_schema,
                     &format!("the arguments of `{}`", function.name()),
                 ));
-                imports.extend(["rules", "z"]);
+                imports.insert("z");
                 if function.kind() == FunctionKind::Call {
                     call_section(&mut section, function, &camel, &pascal, &input_name, &output, &mut claim)?;
                     imports.extend(["callFunction", "useCall", "type CallOptions", "type CallState"]);
@@ -137,7 +202,7 @@ pub fn generate(registry: &Registry) -> Result<String, CodegenError> {
 
     let mut contexts = String::from("/** The global-context bundle (`GET /context`, SSR data), by context name. */\nexport interface GlobalContexts {\n");
     for function in registry.global_contexts() {
-        let output = ts_type(&Value::from(function.output_schema(&mut generator)), function.name())
+        let output = ts_type(&prepare(Value::from(function.output_schema(&mut generator))), function.name())
             .map_err(|source| CodegenError::Type { function: function.name().to_owned(), source })?;
         let _ = writeln!(contexts, "  {}: {output};", typescript_key(function.name()));
     }
@@ -147,17 +212,20 @@ pub fn generate(registry: &Registry) -> Result<String, CodegenError> {
     let mut types = String::new();
     for (name, schema) in &definitions {
         claim(name, format!("Rust type `{name}`"))?;
-        let schema = Value::from(schema.clone());
+        let schema = prepare(Value::from(schema.clone()));
         let doc = schema.get("description").and_then(Value::as_str).unwrap_or_default().to_owned();
         types.push_str(
             &interface(name, &schema, &doc).map_err(|source| CodegenError::Type { function: name.clone(), source })?,
         );
         claim(&format!("{name}Schema"), format!("Rust type `{name}`"))?;
         types.push_str(&zod_const(name, &schema, &format!("`{name}`")));
-        imports.extend(["rules", "z"]);
+        imports.insert("z");
     }
 
     let _ = writeln!(out, "{GENERATED_MARKER}");
+    if types.contains("rules.") || sections.iter().any(|section| section.contains("rules.")) {
+        imports.insert("rules");
+    }
     let imports: Vec<_> = imports.into_iter().collect();
     let _ = writeln!(out, "import {{ {} }} from \"@mizan/react\";\n", imports.join(", "));
     out.push_str(&types);
@@ -350,7 +418,7 @@ mod tests {
             "const PageContext = createLocalContext<PageInput, string[]>(\"page\", { provider: \"PageProvider\", hook: \"usePage\" });",
             "export const PageProvider = PageContext.Provider;",
             "export const usePage = PageContext.use;",
-            "import { createLocalContext, fetchContext, type CallOptions } from \"@mizan/react\";",
+            "import { createLocalContext, fetchContext, type CallOptions, z } from \"@mizan/react\";",
         ] {
             assert!(generated.contains(needle), "missing {needle:?} in:\n{generated}");
         }

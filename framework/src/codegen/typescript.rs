@@ -59,11 +59,12 @@ fn single_type(kind: &str, schema: &Map<String, Value>, path: &str) -> Result<St
         "number" => "number".into(),
         "integer" => {
             if let Some(format) = schema.get("format").and_then(Value::as_str) {
-                if matches!(format, "int64" | "uint64" | "int128" | "uint128" | "uint" | "int") {
+                let allowed = schema.get(INT64_EXTENSION).and_then(Value::as_str) == Some("number");
+                if is_wide(format) && !allowed {
                     return Err(TypeError {
                         path: path.to_owned(),
                         reason: format!(
-                            "a {format} integer does not fit a JavaScript number without loss; use i32/u32 or f64, or send it as a string"
+                            "a {format} integer does not fit a JavaScript number without loss above 2^53: use i32/u32 or f64, send it as a string, or accept the loss with `#[schemars(extend(\"{INT64_EXTENSION}\" = \"number\"))]` on the field (or `codegen::Options::int64_as_number()` for the app)"
                         ),
                     });
                 }
@@ -76,6 +77,30 @@ fn single_type(kind: &str, schema: &Map<String, Value>, path: &str) -> Result<St
             return Err(TypeError { path: path.to_owned(), reason: format!("unsupported JSON Schema type `{other}`") })
         }
     })
+}
+
+/// The extension that lets one 64-bit integer field be a `number`.
+pub const INT64_EXTENSION: &str = "x-mizan-int64";
+
+fn is_wide(format: &str) -> bool {
+    matches!(format, "int64" | "uint64" | "int128" | "uint128" | "uint" | "int")
+}
+
+/// Marks every 64-bit integer in `schema` as allowed to be a `number`.
+pub fn allow_int64(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            let wide = map.get("type").is_some_and(|kind| {
+                kind == "integer" || kind.as_array().is_some_and(|kinds| kinds.iter().any(|k| k == "integer"))
+            }) && map.get("format").and_then(Value::as_str).is_some_and(is_wide);
+            if wide {
+                map.insert(INT64_EXTENSION.to_owned(), Value::from("number"));
+            }
+            map.values_mut().for_each(allow_int64);
+        }
+        Value::Array(items) => items.iter_mut().for_each(allow_int64),
+        _ => {}
+    }
 }
 
 fn array_type(schema: &Map<String, Value>, path: &str) -> Result<String, TypeError> {
@@ -240,6 +265,18 @@ mod tests {
     fn sixty_four_bit_integers_are_refused_with_a_path() {
         let error = ts_type(&json!({"type": "integer", "format": "int64"}), "Counter.value").unwrap_err();
         assert_eq!(error.path, "Counter.value");
-        assert!(error.reason.contains("int64"), "{error}");
+        assert!(error.reason.contains("int64") && error.reason.contains(INT64_EXTENSION), "{error}");
+    }
+
+    #[test]
+    fn sixty_four_bit_integers_can_be_numbers_by_field_or_everywhere() {
+        assert_eq!(ts(json!({"type": "integer", "format": "int64", "x-mizan-int64": "number"})), "number");
+        let mut schema = json!({"type": "object", "properties": {
+            "a": {"type": ["integer", "null"], "format": "uint64"},
+            "b": {"type": "array", "items": {"type": "integer", "format": "int64"}},
+        }});
+        assert!(ts_type(&schema, "T").is_err());
+        allow_int64(&mut schema);
+        assert_eq!(ts(schema), "{ a?: number | null; b?: number[]; }");
     }
 }

@@ -62,6 +62,7 @@ pub struct FunctionDef {
     predicate: Option<Predicate>,
     input_schema: fn(&mut SchemaGenerator) -> Schema,
     output_schema: fn(&mut SchemaGenerator) -> Schema,
+    error_schema: Option<fn(&mut SchemaGenerator) -> Schema>,
     handler: Handler,
 }
 
@@ -86,7 +87,14 @@ impl FunctionDef {
                 serde_json::to_string(&output).map_err(Error::internal)
             })
         });
-        Self { meta, predicate: None, input_schema: A::json_schema, output_schema: output_schema::<R::Output>, handler }
+        Self {
+            meta,
+            predicate: None,
+            input_schema: A::json_schema,
+            output_schema: output_schema::<R::Output>,
+            error_schema: None,
+            handler,
+        }
     }
 
     /// Adds the predicate of `auth = path::to::predicate`.
@@ -97,6 +105,19 @@ impl FunctionDef {
     {
         self.predicate = Some(Arc::new(move |ctx| Box::pin(predicate(ctx))));
         self
+    }
+
+    /// Declares the function's own errors (a [`ClientError`](crate::ClientError) enum's
+    /// [`error_schema`](crate::ClientError::error_schema)); `#[mizan::client]` does this for
+    /// functions returning `Result<T, E>`.
+    pub fn with_errors(mut self, schema: Option<fn(&mut SchemaGenerator) -> Schema>) -> Self {
+        self.error_schema = schema;
+        self
+    }
+
+    /// JSON Schema of the function's own errors, if it declares any.
+    pub fn error_schema(&self, generator: &mut SchemaGenerator) -> Option<Schema> {
+        self.error_schema.map(|schema| schema(generator))
     }
 
     /// Who may call the function.

@@ -100,6 +100,33 @@ pub struct Profile {
     pub id: uuid::Uuid,
     pub pair: (i32, String),
     pub height: Meters,
+    /// Accepted as a `number` (exact up to 2^53).
+    #[schemars(extend("x-mizan-int64" = "number"))]
+    pub views: i64,
+}
+
+/// The errors of `transfer`.
+#[derive(Debug, Serialize, JsonSchema, mizan::ClientError)]
+pub enum TransferError {
+    /// Not enough money.
+    #[client_error(status = 409)]
+    InsufficientFunds {
+        balance: i32,
+        needed: i32,
+    },
+    /// Frozen until the given date.
+    Frozen(String),
+    NotFound,
+}
+
+/// A function with errors of its own.
+#[mizan::client]
+async fn transfer(amount: i32) -> Result<i32, TransferError> {
+    match amount {
+        0 => Err(TransferError::NotFound),
+        1 => Err(TransferError::Frozen("2030-01-01".into())),
+        _ => Err(TransferError::InsufficientFunds { balance: 0, needed: amount }),
+    }
 }
 
 /// Every serde shape codegen supports.
@@ -138,7 +165,7 @@ async fn rulebook(
 }
 
 fn generated() -> String {
-    let registry = mizan::Mizan::new().functions(mizan::fns![kitchen_sink, rulebook]).registry().unwrap();
+    let registry = mizan::Mizan::new().functions(mizan::fns![kitchen_sink, rulebook, transfer]).registry().unwrap();
     mizan::codegen::generate(&registry).unwrap()
 }
 
