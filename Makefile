@@ -54,6 +54,8 @@ test-rust: frontend ## Rust unit and integration tests, formatting, codegen stal
 test-js: setup ## The @mizan/react Vitest suite and TypeScript checks
 	$(NPM) test -w js
 	$(NPM) run --silent typecheck -w js
+	$(NPM) run --silent build -w js
+	node build/check-package.mjs
 	$(NPM) run --silent typecheck -w example-app/frontend
 	$(NPM) run --silent check:ssr -w example-app/frontend
 
