@@ -15,6 +15,7 @@ import {
   type Id,
   type KitchenSinkInput,
   type Profile,
+  type ProfileInput,
   type RulebookInput,
   type Shape,
 } from "./generated/kitchen-sink.gen.js";
@@ -68,13 +69,18 @@ describe("serde shapes", () => {
     expectTypeOf<Command>().toEqualTypeOf<
       "Stop" | { Go: { speed: number } } | { Turn: number } | { Move: [number, number] }
     >();
-    // Renames, `skip`, `default` (optional on input), `flatten`, `Option`, collections.
+    // Renames, `skip`, `flatten`, collections.
     expectTypeOf<Profile["displayName"]>().toEqualTypeOf<string>();
     expectTypeOf<Profile["e-mail"]>().toEqualTypeOf<string>();
     expectTypeOf<Profile>().not.toHaveProperty("secret");
-    expectTypeOf<Profile["visits"]>().toEqualTypeOf<number | undefined>();
     expectTypeOf<Profile["revision"]>().toEqualTypeOf<number>();
-    expectTypeOf<Profile["nickname"]>().toEqualTypeOf<string | null | undefined>();
+    // As serde writes a result: `Option` always present (maybe null), defaults filled in...
+    expectTypeOf<Profile["nickname"]>().toEqualTypeOf<string | null>();
+    expectTypeOf<Profile["visits"]>().toEqualTypeOf<number>();
+    // ...and as it reads an argument: both may be left out.
+    expectTypeOf<ProfileInput["nickname"]>().toEqualTypeOf<string | null | undefined>();
+    expectTypeOf<ProfileInput["visits"]>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<KitchenSinkInput["profile"]>().toEqualTypeOf<ProfileInput>();
     expectTypeOf<Profile["tags"]>().toEqualTypeOf<string[]>();
     expectTypeOf<Profile["scores"]>().toEqualTypeOf<Record<string, number>>();
     expectTypeOf<Profile["extra"]>().toEqualTypeOf<unknown>();

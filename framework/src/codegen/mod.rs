@@ -12,6 +12,7 @@ mod protocol;
 pub mod typescript;
 mod zod;
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -104,31 +105,31 @@ pub fn generate(registry: &Registry) -> Result<String, CodegenError> {
 
 /// Generates the TypeScript client module for `registry`.
 pub fn generate_with(registry: &Registry, options: &Options) -> Result<String, CodegenError> {
-    let mut generator = SchemaSettings::draft2020_12().into_generator();
     let prepare = |mut schema: Value| {
         if options.int64 == Int64::Number {
             typescript::allow_int64(&mut schema);
         }
         schema
     };
+    let schemas = Schemas::collect(registry);
     let mut out = String::new();
-    let mut names = std::collections::BTreeMap::<String, String>::new();
+    let mut names = BTreeMap::<String, String>::new();
     let mut claim = |name: &str, owner: String| match names.insert(name.to_owned(), owner.clone()) {
         Some(first) if first != owner => Err(CodegenError::Collision { name: name.to_owned(), first, second: owner }),
         _ => Ok(()),
     };
 
-    let mut imports = std::collections::BTreeSet::new();
+    let mut imports = BTreeSet::new();
     let mut sections = Vec::new();
     for function in registry.iter() {
         let type_error = |source| CodegenError::Type { function: function.name().to_owned(), source };
         let pascal = pascal_case(function.name());
         let camel = camel_case(function.name());
-        let output_schema = prepare(Value::from(function.output_schema(&mut generator)));
+        let output_schema = prepare(schemas.outputs[function.name()].clone());
         let output = ts_type(&output_schema, &format!("{pascal} output")).map_err(type_error)?;
         let mut section = String::new();
-        if let Some(errors) = function.error_schema(&mut generator) {
-            let errors = prepare(Value::from(errors));
+        if let Some(errors) = schemas.errors.get(function.name()) {
+            let errors = prepare(errors.clone());
             let union = ts_type(&errors, &format!("{pascal} errors")).map_err(type_error)?;
             let (name, guard) = (format!("{pascal}Errors"), format!("is{pascal}Error"));
             claim(&name, format!("`{}`", function.name()))?;
@@ -152,7 +153,7 @@ pub fn generate_with(registry: &Registry, options: &Options) -> Result<String, C
             FunctionKind::Call | FunctionKind::LocalContext => {
                 let input_name = format!("{pascal}Input");
                 claim(&input_name, format!("`{}`", function.name()))?;
-                let input_schema = prepare(Value::from(function.input_schema(&mut generator)));
+                let input_schema = prepare(schemas.inputs[function.name()].clone());
                 section.push_str(
                     &interface(&input_name, &input_schema, &format!("Arguments of `{}`.", function.name()))
                         .map_err(type_error)?,
@@ -202,17 +203,16 @@ pub fn generate_with(registry: &Registry, options: &Options) -> Result<String, C
 
     let mut contexts = String::from("/** The global-context bundle (`GET /context`, SSR data), by context name. */\nexport interface GlobalContexts {\n");
     for function in registry.global_contexts() {
-        let output = ts_type(&prepare(Value::from(function.output_schema(&mut generator))), function.name())
+        let output = ts_type(&prepare(schemas.outputs[function.name()].clone()), function.name())
             .map_err(|source| CodegenError::Type { function: function.name().to_owned(), source })?;
         let _ = writeln!(contexts, "  {}: {output};", typescript_key(function.name()));
     }
     contexts.push_str("}\n");
 
-    let definitions = generator.take_definitions(true);
     let mut types = String::new();
-    for (name, schema) in &definitions {
+    for (name, schema) in &schemas.definitions {
         claim(name, format!("Rust type `{name}`"))?;
-        let schema = prepare(Value::from(schema.clone()));
+        let schema = prepare(schema.clone());
         let doc = schema.get("description").and_then(Value::as_str).unwrap_or_default().to_owned();
         types.push_str(
             &interface(name, &schema, &doc).map_err(|source| CodegenError::Type { function: name.clone(), source })?,
@@ -235,6 +235,70 @@ pub fn generate_with(registry: &Registry, options: &Options) -> Result<String, C
     }
     out.push_str(&contexts);
     Ok(out)
+}
+
+/// Every schema the module needs, as JSON.
+///
+/// Arguments are described as serde *reads* them (an `Option` field may be left out; a
+/// `#[serde(default)]` field is optional) and results as serde *writes* them (an `Option` field
+/// is always there, possibly `null`, unless it has `skip_serializing_if`). A type used both ways
+/// whose two shapes differ is written twice: `Name` for results and `NameInput` for arguments.
+struct Schemas {
+    inputs: HashMap<&'static str, Value>,
+    outputs: HashMap<&'static str, Value>,
+    errors: HashMap<&'static str, Value>,
+    definitions: BTreeMap<String, Value>,
+}
+
+impl Schemas {
+    fn collect(registry: &Registry) -> Self {
+        let mut reading = SchemaSettings::draft2020_12().for_deserialize().into_generator();
+        let mut writing = SchemaSettings::draft2020_12().for_serialize().into_generator();
+        let (mut inputs, mut outputs, mut errors) = (HashMap::new(), HashMap::new(), HashMap::new());
+        for function in registry.iter() {
+            let name = function.name();
+            if function.kind() != FunctionKind::GlobalContext {
+                inputs.insert(name, Value::from(function.input_schema(&mut reading)));
+            }
+            outputs.insert(name, Value::from(function.output_schema(&mut writing)));
+            if let Some(schema) = function.error_schema(&mut writing) {
+                errors.insert(name, Value::from(schema));
+            }
+        }
+        let read: BTreeMap<String, Value> =
+            reading.take_definitions(true).into_iter().map(|(name, schema)| (name, Value::from(schema))).collect();
+        let mut definitions: BTreeMap<String, Value> =
+            writing.take_definitions(true).into_iter().map(|(name, schema)| (name, Value::from(schema))).collect();
+        let renamed: BTreeSet<String> = read
+            .iter()
+            .filter(|(name, schema)| definitions.get(*name).is_some_and(|written| written != *schema))
+            .map(|(name, _)| name.clone())
+            .collect();
+        let rename = |schema: &mut Value| rename_references(schema, &renamed);
+        for (name, mut schema) in read {
+            rename(&mut schema);
+            let name = if renamed.contains(&name) { format!("{name}Input") } else { name };
+            definitions.entry(name).or_insert(schema);
+        }
+        inputs.values_mut().for_each(rename);
+        Self { inputs, outputs, errors, definitions }
+    }
+}
+
+/// Points `$ref`s to the names in `renamed` at their `NameInput` variant.
+fn rename_references(schema: &mut Value, renamed: &BTreeSet<String>) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get_mut("$ref") {
+                if renamed.contains(typescript::reference_name(reference)) {
+                    reference.push_str("Input");
+                }
+            }
+            map.values_mut().for_each(|value| rename_references(value, renamed));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| rename_references(item, renamed)),
+        _ => {}
+    }
 }
 
 /// The call function and its hook; a function's declared invalidations travel with its calls.
