@@ -79,8 +79,7 @@ pub fn run_codegen(app: &Mizan, check: bool) -> anyhow::Result<SyncOutcome> {
     let Some(path) = app.codegen_path() else {
         anyhow::bail!("this app has no codegen output; set one with `Mizan::codegen_output(path)`");
     };
-    let source = codegen::generate_with(&app.registry()?, app.codegen_settings())?;
-    let outcome = codegen::sync(path, &source, check)?;
+    let outcome = codegen::sync_files(&app.registry()?, app.codegen_settings(), path, check)?;
     match (check, outcome) {
         (true, _) => tracing::info!(path = %path.display(), "generated client is up to date"),
         (false, SyncOutcome::Written) => tracing::info!(path = %path.display(), "wrote the generated client"),

@@ -1,6 +1,7 @@
 import { documentCookies, readCookie } from "./cookie.js";
 import { errorFromFetchFailure, errorFromResponse, MizanError, NETWORK_ERROR, NO_STATUS } from "./error.js";
 import { API_PREFIX, CSRF_COOKIE, CSRF_HEADER } from "./protocol.gen.js";
+import { MizanSocket, socketUrl, type ReconnectOptions, type WebSocketFactory } from "./socket.js";
 
 export type FetchFunction = typeof fetch;
 
@@ -12,6 +13,12 @@ export interface MizanClientOptions {
    * time, so a client can be built where there is no `fetch` (server rendering).
    */
   fetch?: FetchFunction;
+  /** The channel socket's URL. Defaults to `{baseUrl}/ws` on the page's host. */
+  socketUrl?: string;
+  /** Creates the channel socket's WebSocket. Defaults to the global `WebSocket`. */
+  connectSocket?: WebSocketFactory;
+  /** Reconnection backoff of the channel socket. */
+  reconnect?: ReconnectOptions;
 }
 
 export interface RequestOptions {
@@ -40,10 +47,36 @@ export class MizanClient {
   readonly baseUrl: string;
   private readonly fetchImpl: FetchFunction | undefined;
   private readonly listeners = new Set<InvalidationListener>();
+  private readonly options: MizanClientOptions;
+  private channelSocket: MizanSocket | undefined;
 
   constructor(options: MizanClientOptions = {}) {
     this.baseUrl = (options.baseUrl ?? API_PREFIX).replace(/\/+$/, "");
     this.fetchImpl = options.fetch;
+    this.options = options;
+  }
+
+  /**
+   * The channel socket (one per client), created on first use; the
+   * invalidation keys the server pushes on it reach {@link onInvalidate}
+   * listeners like those of call results.
+   */
+  socket(): MizanSocket {
+    if (this.channelSocket === undefined) {
+      let url = this.options.socketUrl;
+      if (url === undefined) {
+        const location = (globalThis as { location?: { protocol: string; host: string } }).location;
+        if (location === undefined) {
+          throw new MizanError({ code: NETWORK_ERROR, message: "channels need a browser (no location)", status: NO_STATUS });
+        }
+        url = socketUrl(this.baseUrl, location);
+      }
+      const options: ConstructorParameters<typeof MizanSocket>[0] = { url, onInvalidate: (keys) => this.invalidate(keys) };
+      if (this.options.connectSocket !== undefined) options.connect = this.options.connectSocket;
+      if (this.options.reconnect !== undefined) options.reconnect = this.options.reconnect;
+      this.channelSocket = new MizanSocket(options);
+    }
+    return this.channelSocket;
   }
 
   /**

@@ -37,6 +37,17 @@ export {
 } from "./client.js";
 export { callFunction, fetchContext, type CallOptions } from "./call.js";
 export {
+  MizanSocket,
+  socketUrl,
+  type MizanSocketOptions,
+  type ReconnectOptions,
+  type SocketStatus,
+  type Subscription,
+  type SubscriptionHandlers,
+  type WebSocketFactory,
+  type WebSocketLike,
+} from "./socket.js";
+export {
   canonicalJson,
   GLOBAL_CONTEXTS_KEY,
   localContextId,

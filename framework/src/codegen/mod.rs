@@ -83,14 +83,28 @@ pub enum Int64 {
 }
 
 /// Codegen settings ([`Mizan::codegen_options`](crate::Mizan::codegen_options)).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Options {
     /// How 64-bit integers are written.
     pub int64: Int64,
+    /// Longest single generated file, in lines; longer output puts the types in a second file.
+    pub split_lines: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { int64: Int64::default(), split_lines: 3000 }
+    }
 }
 
 impl Options {
+    /// Options splitting the output into two files above `lines` lines.
+    pub fn split_above(mut self, lines: usize) -> Self {
+        self.split_lines = lines;
+        self
+    }
+
     /// Options with 64-bit integers written as `number` everywhere.
     pub fn int64_as_number(mut self) -> Self {
         self.int64 = Int64::Number;
@@ -98,13 +112,18 @@ impl Options {
     }
 }
 
-/// Generates the TypeScript client module for `registry` with the default [`Options`].
+/// Generates the TypeScript client module for `registry` with the default [`Options`], as
+/// one file.
 pub fn generate(registry: &Registry) -> Result<String, CodegenError> {
-    generate_with(registry, &Options::default())
+    let options = Options { split_lines: usize::MAX, ..Options::default() };
+    generate_files(registry, &options, "unused").map(|mut files| files.remove(0))
 }
 
-/// Generates the TypeScript client module for `registry`.
-pub fn generate_with(registry: &Registry, options: &Options) -> Result<String, CodegenError> {
+/// Generates the TypeScript client for `registry`: the main module and, when it would be
+/// longer than [`Options::split_lines`], a second one with the types (`types_file`, a name
+/// beside the main file without extension, e.g. `mizan.gen.types`) that the main one imports
+/// and re-exports.
+pub fn generate_files(registry: &Registry, options: &Options, types_file: &str) -> Result<Vec<String>, CodegenError> {
     let prepare = |mut schema: Value| {
         if options.int64 == Int64::Number {
             typescript::allow_int64(&mut schema);
@@ -112,7 +131,6 @@ pub fn generate_with(registry: &Registry, options: &Options) -> Result<String, C
         schema
     };
     let schemas = Schemas::collect(registry);
-    let mut out = String::new();
     let mut names = BTreeMap::<String, String>::new();
     let mut claim = |name: &str, owner: String| match names.insert(name.to_owned(), owner.clone()) {
         Some(first) if first != owner => Err(CodegenError::Collision { name: name.to_owned(), first, second: owner }),
@@ -222,19 +240,80 @@ pub fn generate_with(registry: &Registry, options: &Options) -> Result<String, C
         imports.insert("z");
     }
 
-    let _ = writeln!(out, "{GENERATED_MARKER}");
-    if types.contains("rules.") || sections.iter().any(|section| section.contains("rules.")) {
-        imports.insert("rules");
-    }
-    let imports: Vec<_> = imports.into_iter().collect();
-    let _ = writeln!(out, "import {{ {} }} from \"@mizan/react\";\n", imports.join(", "));
-    out.push_str(&types);
+    let mut body = String::new();
     for section in sections {
-        out.push_str(&section);
-        out.push('\n');
+        body.push_str(&section);
+        body.push('\n');
     }
-    out.push_str(&contexts);
-    Ok(out)
+    body.push_str(&contexts);
+    let module = Module { imports, types, type_names: schemas.definitions.keys().cloned().collect(), body };
+    Ok(module.files(options.split_lines, types_file))
+}
+
+/// The generated code before it is laid out in files.
+struct Module {
+    /// Names imported from `@mizan/react` by the functions' code.
+    imports: BTreeSet<&'static str>,
+    /// Types and their Zod schemas.
+    types: String,
+    /// The names `types` declares (each also with a `Schema` const).
+    type_names: Vec<String>,
+    /// Functions, hooks, providers and the `GlobalContexts` interface.
+    body: String,
+}
+
+impl Module {
+    /// One file, or two when the output is longer than `split_lines`: the types (and their Zod
+    /// schemas) in `types_file`, imported and re-exported by the main file.
+    fn files(self, split_lines: usize, types_file: &str) -> Vec<String> {
+        let header = |imports: BTreeSet<&str>, code: &str| {
+            let mut imports = imports;
+            if code.contains("rules.") {
+                imports.insert("rules");
+            }
+            if !code.contains("z.") {
+                imports.remove("z");
+            }
+            let imports: Vec<_> = imports.into_iter().collect();
+            format!("{GENERATED_MARKER}\nimport {{ {} }} from \"@mizan/react\";\n\n", imports.join(", "))
+        };
+        let single = format!(
+            "{}{}{}",
+            header(self.imports.clone(), &format!("{}{}", self.types, self.body)),
+            self.types,
+            self.body
+        );
+        if single.lines().count() <= split_lines || self.types.is_empty() {
+            return vec![single];
+        }
+        let mut type_imports = BTreeSet::from(["z"]);
+        type_imports.extend(self.imports.iter().copied().filter(|name| *name == "rules"));
+        let types = format!("{}{}", header(type_imports, &self.types), self.types.trim_end_matches('\n'));
+        let used: Vec<String> = self
+            .type_names
+            .iter()
+            .flat_map(|name| [format!("type {name}"), format!("{name}Schema")])
+            .filter(|name| mentions(&self.body, name.trim_start_matches("type ")))
+            .collect();
+        let mut main = header(self.imports, &self.body);
+        main.pop(); // The local import follows without a blank line.
+        if !used.is_empty() {
+            main.push_str(&format!("import {{ {} }} from \"./{types_file}\";\n", used.join(", ")));
+        }
+        main.push_str(&format!("export * from \"./{types_file}\";\n\n"));
+        main.push_str(&self.body);
+        vec![main, format!("{types}\n")]
+    }
+}
+
+/// Whether `code` uses the identifier `name` (not as part of a longer identifier).
+fn mentions(code: &str, name: &str) -> bool {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
+    code.match_indices(name).any(|(at, _)| {
+        let before = code[..at].chars().next_back();
+        let after = code[at + name.len()..].chars().next();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
 }
 
 /// Every schema the module needs, as JSON.
@@ -431,6 +510,46 @@ pub enum SyncOutcome {
     Written,
 }
 
+/// The types file that goes with the main generated file `path` (`mizan.gen.ts` →
+/// `mizan.gen.types.ts`), as a path and as the module name the main file imports.
+pub fn types_file(path: &Path) -> (std::path::PathBuf, String) {
+    let stem = path.file_stem().and_then(|stem| stem.to_str()).unwrap_or("mizan.gen");
+    let extension = path.extension().and_then(|ext| ext.to_str()).unwrap_or("ts");
+    let module = format!("{stem}.types");
+    (path.with_file_name(format!("{module}.{extension}")), module)
+}
+
+/// Writes the generated client at `path` (and its types file when the output is split),
+/// removing a types file a previous, larger output left behind; with `check`, only compares
+/// and fails on any difference.
+pub fn sync_files(
+    registry: &Registry,
+    options: &Options,
+    path: &Path,
+    check: bool,
+) -> Result<SyncOutcome, CodegenError> {
+    let (types_path, types_module) = types_file(path);
+    let files = generate_files(registry, options, &types_module)?;
+    let mut outcome = sync(path, &files[0], check)?;
+    match files.get(1) {
+        Some(types) => {
+            if sync(&types_path, types, check)? == SyncOutcome::Written {
+                outcome = SyncOutcome::Written;
+            }
+        }
+        None if types_path.exists() => {
+            if check {
+                return Err(CodegenError::Stale { path: types_path.display().to_string() });
+            }
+            std::fs::remove_file(&types_path)
+                .map_err(|source| CodegenError::Io { path: types_path.display().to_string(), source })?;
+            outcome = SyncOutcome::Written;
+        }
+        None => {}
+    }
+    Ok(outcome)
+}
+
 /// Writes `content` to `path`, or with `check` only compares and fails when they differ.
 pub fn sync(path: &Path, content: &str, check: bool) -> Result<SyncOutcome, CodegenError> {
     let io = |source| CodegenError::Io { path: path.display().to_string(), source };
@@ -464,6 +583,38 @@ mod tests {
     #[crate::client(context = "local")]
     async fn page(number: i32, size: Option<i32>) -> crate::Result<Vec<String>> {
         Ok(vec![format!("{number}/{size:?}")])
+    }
+
+    /// A row.
+    #[derive(serde::Serialize, schemars::JsonSchema)]
+    struct Row {
+        n: i32,
+    }
+
+    #[crate::client]
+    async fn rows() -> crate::Result<Vec<Row>> {
+        Ok(vec![Row { n: 1 }])
+    }
+
+    #[test]
+    fn a_split_output_is_written_checked_and_cleaned_up() {
+        let dir = std::env::temp_dir().join(format!("mizan-codegen-{}", std::process::id()));
+        let path = dir.join("client.gen.ts");
+        let registry = Registry::new(crate::fns![page, rows]).unwrap();
+        let split = Options::default().split_above(5);
+        assert_eq!(sync_files(&registry, &split, &path, false).unwrap(), SyncOutcome::Written);
+        let (types, module) = types_file(&path);
+        assert_eq!(module, "client.gen.types");
+        assert!(types.exists());
+        assert_eq!(sync_files(&registry, &split, &path, true).unwrap(), SyncOutcome::UpToDate);
+        // Smaller output: the types file is stale, and removed when writing.
+        let whole = Options::default();
+        let stale = sync_files(&registry, &whole, &path, true).unwrap_err().to_string();
+        assert!(stale.contains("client.gen"), "{stale}");
+        sync_files(&registry, &whole, &path, false).unwrap();
+        assert!(!types.exists());
+        assert_eq!(sync_files(&registry, &whole, &path, true).unwrap(), SyncOutcome::UpToDate);
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

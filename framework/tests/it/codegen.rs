@@ -164,25 +164,35 @@ async fn rulebook(
     Ok(true)
 }
 
-fn generated() -> String {
-    let registry = mizan::Mizan::new().functions(mizan::fns![kitchen_sink, rulebook, transfer]).registry().unwrap();
-    mizan::codegen::generate(&registry).unwrap()
+fn registry() -> mizan::registry::Registry {
+    mizan::Mizan::new().functions(mizan::fns![kitchen_sink, rulebook, transfer]).registry().unwrap()
+}
+
+/// Small enough a limit that the snapshot is split in two, so the split layout is
+/// type-checked too.
+fn options() -> mizan::codegen::Options {
+    mizan::codegen::Options::default().split_above(150)
 }
 
 #[test]
 fn the_snapshot_is_current() {
-    let generated = generated();
-    if std::env::var_os("MIZAN_BLESS").is_some() {
-        std::fs::create_dir_all(std::path::Path::new(SNAPSHOT).parent().unwrap()).unwrap();
-        std::fs::write(SNAPSHOT, &generated).unwrap();
-    }
-    let committed = std::fs::read_to_string(SNAPSHOT).unwrap_or_default();
-    assert!(committed == generated, "{SNAPSHOT} is stale; rerun with MIZAN_BLESS=1 and review the diff");
+    let path = std::path::Path::new(SNAPSHOT);
+    let bless = std::env::var_os("MIZAN_BLESS").is_some();
+    let outcome = mizan::codegen::sync_files(&registry(), &options(), path, !bless);
+    assert!(outcome.is_ok(), "{SNAPSHOT} is stale ({outcome:?}); rerun with MIZAN_BLESS=1 and review the diff");
+    let (types, module) = mizan::codegen::types_file(path);
+    assert!(types.exists(), "the snapshot is split");
+    let main = std::fs::read_to_string(path).unwrap();
+    assert!(main.contains(&format!("export * from \"./{module}\";")), "{main}");
+    assert!(main.lines().count() <= 150 && std::fs::read_to_string(types).unwrap().lines().count() <= 150);
 }
 
 #[test]
 fn generation_is_deterministic() {
-    assert_eq!(generated(), generated());
+    let generate = || mizan::codegen::generate_files(&registry(), &options(), "t").unwrap();
+    assert_eq!(generate(), generate());
+    let whole = mizan::codegen::generate(&registry()).unwrap();
+    assert_eq!(whole.matches(mizan::codegen::GENERATED_MARKER).count(), 1, "unsplit by default");
 }
 
 /// The server's answers for the shared cases; `js/test/rules.test.ts` checks the generated
