@@ -148,7 +148,7 @@ pub fn generate_files(registry: &Registry, options: &Options, types_file: &str) 
         let mut section = String::new();
         if let Some(errors) = schemas.errors.get(function.name()) {
             let errors = prepare(errors.clone());
-            let union = ts_type(&errors, &format!("{pascal} errors")).map_err(type_error)?;
+            let union = union_layout(&ts_type(&errors, &format!("{pascal} errors")).map_err(type_error)?);
             let (name, guard) = (format!("{pascal}Errors"), format!("is{pascal}Error"));
             claim(&name, format!("`{}`", function.name()))?;
             claim(&guard, format!("`{}`", function.name()))?;
@@ -161,7 +161,7 @@ pub fn generate_files(registry: &Registry, options: &Options, types_file: &str) 
                 .collect();
             let _ = writeln!(
                 section,
-                "/** The errors of `{fn_name}` itself (besides the protocol's), by `code`, with their `data`. */\nexport type {name} = {union};\n\n/** Narrows a failure of `{fn_name}` to one of its own errors. */\nexport function {guard}(error: unknown): error is MizanError & {name} {{\n  return isMizanError(error) && {codes}.includes(error.code);\n}}\n",
+                "/** The errors of `{fn_name}` itself (besides the protocol's), by `code`, with their `data`. */\nexport type {name} ={union};\n\n/** Narrows a failure of `{fn_name}` to one of its own errors. */\nexport function {guard}(error: unknown): error is MizanError & {name} {{\n  return isMizanError(error) && {codes}.includes(error.code);\n}}\n",
                 fn_name = function.name(),
                 codes = serde_json::to_string(&codes).expect("strings serialise"),
             );
@@ -475,9 +475,19 @@ fn interface(name: &str, schema: &Value, doc: &str) -> Result<String, TypeError>
         }
         out.push_str("}\n\n");
     } else {
-        let _ = writeln!(out, "export type {name} = {};\n", ts_type(schema, name)?);
+        let _ = writeln!(out, "export type {name} ={};\n", union_layout(&ts_type(schema, name)?));
     }
     Ok(out)
+}
+
+/// ` A | B` on one line when short, else one member per line (`\n  | A\n  | B`), as
+/// Prettier lays out long unions.
+fn union_layout(ty: &str) -> String {
+    let members = typescript::split_top_level(ty, " | ");
+    if members.len() < 2 || ty.len() <= 90 {
+        return format!(" {ty}");
+    }
+    members.iter().map(|member| format!("\n  | {member}")).collect()
 }
 
 fn write_doc(out: &mut String, function: &FunctionDef, verb: &str) {

@@ -181,6 +181,41 @@ pub fn object_fields(schema: &Map<String, Value>, path: &str) -> Result<Vec<Fiel
         .collect()
 }
 
+/// Splits `text` at `separator` where it is not nested in brackets, braces, parentheses or a
+/// string literal.
+pub fn split_top_level<'a>(text: &'a str, separator: &str) -> Vec<&'a str> {
+    let (mut parts, mut depth, mut start, mut quote, mut escaped) = (Vec::new(), 0i32, 0, None, false);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        if let Some(open) = quote {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                _ if byte == open => quote = None,
+                _ => {}
+            }
+        } else {
+            match byte {
+                b'"' | b'\'' => quote = Some(byte),
+                b'{' | b'[' | b'(' | b'<' => depth += 1,
+                b'}' | b']' | b')' | b'>' => depth -= 1,
+                _ if depth == 0 && text[i..].starts_with(separator) => {
+                    parts.push(&text[start..i]);
+                    i += separator.len();
+                    start = i;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
 /// The type name a `$ref` points at (`#/$defs/Name` → `Name`).
 pub fn reference_name(reference: &str) -> &str {
     reference.rsplit('/').next().unwrap_or(reference)
@@ -252,6 +287,14 @@ mod tests {
         assert_eq!(
             ts(json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "boolean"}]})),
             "[string, boolean]"
+        );
+    }
+
+    #[test]
+    fn top_level_splitting_skips_nested_and_quoted_separators() {
+        assert_eq!(
+            split_top_level(r#"{ a: "x | y"; } | (b | c)[] | Record<string, d | e> | f"#, " | "),
+            [r#"{ a: "x | y"; }"#, "(b | c)[]", "Record<string, d | e>", "f"]
         );
     }
 

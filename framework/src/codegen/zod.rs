@@ -107,7 +107,15 @@ fn base(schema: &Map<String, Value>, top: bool) -> (String, bool) {
     }
     for keyword in ["oneOf", "anyOf"] {
         if let Some(Value::Array(variants)) = schema.get(keyword) {
-            return (union(variants.iter().map(inline).collect()), false);
+            let variants: Vec<String> = variants.iter().map(inline).collect();
+            let one_line = union(variants.clone());
+            return match top && one_line.len() > 90 && variants.len() > 1 {
+                true => (
+                    format!("z.union([\n{}])", variants.iter().map(|v| format!("  {v},\n")).collect::<String>()),
+                    false,
+                ),
+                false => (one_line, false),
+            };
         }
     }
     if let Some(Value::Array(parts)) = schema.get("allOf") {

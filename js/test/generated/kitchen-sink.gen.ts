@@ -80,7 +80,10 @@ export function useRulebook(): CallState<RulebookInput, boolean> {
 }
 
 /** The errors of `transfer` itself (besides the protocol's), by `code`, with their `data`. */
-export type TransferErrors = { code: "INSUFFICIENT_FUNDS"; data: { balance: number; needed: number; }; } | { code: "FROZEN"; data: string; } | { code: "NOT_FOUND"; };
+export type TransferErrors =
+  | { code: "INSUFFICIENT_FUNDS"; data: { balance: number; needed: number; }; }
+  | { code: "FROZEN"; data: string; }
+  | { code: "NOT_FOUND"; };
 
 /** Narrows a failure of `transfer` to one of its own errors. */
 export function isTransferError(error: unknown): error is MizanError & TransferErrors {

@@ -19,13 +19,25 @@ export const AddressSchema: z.ZodType<Address> = z.object({
 export type Command = "Stop" | { Go: { speed: number; }; } | { Turn: number; } | { Move: [number, number]; };
 
 /** Zod schema of `Command`, with the server's validation rules and messages. */
-export const CommandSchema: z.ZodType<Command> = z.union([z.enum(["Stop"]), z.object({ Go: z.object({ speed: z.number().int().min(-2147483648).max(2147483647) }) }), z.object({ Turn: z.number().int().min(-2147483648).max(2147483647) }), z.object({ Move: z.tuple([z.number().int().min(-2147483648).max(2147483647), z.number().int().min(-2147483648).max(2147483647)]) })]);
+export const CommandSchema: z.ZodType<Command> = z.union([
+  z.enum(["Stop"]),
+  z.object({ Go: z.object({ speed: z.number().int().min(-2147483648).max(2147483647) }) }),
+  z.object({ Turn: z.number().int().min(-2147483648).max(2147483647) }),
+  z.object({ Move: z.tuple([z.number().int().min(-2147483648).max(2147483647), z.number().int().min(-2147483648).max(2147483647)]) }),
+]);
 
 /** Adjacently tagged. */
-export type Event = { kind: "click"; data: { x: number; y: number; }; } | { kind: "key"; data: string; } | { kind: "idle"; };
+export type Event =
+  | { kind: "click"; data: { x: number; y: number; }; }
+  | { kind: "key"; data: string; }
+  | { kind: "idle"; };
 
 /** Zod schema of `Event`, with the server's validation rules and messages. */
-export const EventSchema: z.ZodType<Event> = z.union([z.object({ kind: z.literal("click"), data: z.object({ x: z.number().int().min(-2147483648).max(2147483647), y: z.number().int().min(-2147483648).max(2147483647) }) }), z.object({ kind: z.literal("key"), data: z.string() }), z.object({ kind: z.literal("idle") })]);
+export const EventSchema: z.ZodType<Event> = z.union([
+  z.object({ kind: z.literal("click"), data: z.object({ x: z.number().int().min(-2147483648).max(2147483647), y: z.number().int().min(-2147483648).max(2147483647) }) }),
+  z.object({ kind: z.literal("key"), data: z.string() }),
+  z.object({ kind: z.literal("idle") }),
+]);
 
 /** Untagged. */
 export type Id = number | string;
@@ -113,4 +125,7 @@ export const ProfileInputSchema: z.ZodType<ProfileInput> = z.object({
 export type Shape = { type: "Circle"; radius: number; } | { type: "Square"; side: number; };
 
 /** Zod schema of `Shape`, with the server's validation rules and messages. */
-export const ShapeSchema: z.ZodType<Shape> = z.union([z.object({ type: z.literal("Circle"), radius: z.number() }), z.object({ type: z.literal("Square"), side: z.number() })]);
+export const ShapeSchema: z.ZodType<Shape> = z.union([
+  z.object({ type: z.literal("Circle"), radius: z.number() }),
+  z.object({ type: z.literal("Square"), side: z.number() }),
+]);
