@@ -242,7 +242,8 @@ fn parenthesise(ty: &str) -> String {
     }
 }
 
-fn property_name(name: &str) -> String {
+/// `name` as an object key: bare when it is an identifier, quoted otherwise.
+pub(crate) fn property_name(name: &str) -> String {
     let mut chars = name.chars();
     let identifier = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use super::typescript::reference_name;
+use super::typescript::{property_name, reference_name};
 
 /// The schema extension holding a field's validation rules.
 pub(super) const RULES_EXTENSION: &str = "x-mizan-rules";
@@ -69,7 +69,7 @@ fn object(schema: &Map<String, Value>, top: bool) -> String {
                 must_match.push((name.clone(), other.to_owned(), message(rule)));
             }
         }
-        fields.push(format!("{}: {field}", property_key(name)));
+        fields.push(format!("{}: {field}", property_name(name)));
     }
     let mut out = if top {
         format!("z.object({{\n{}}})", fields.iter().map(|field| format!("  {field},\n")).collect::<String>())
@@ -291,17 +291,6 @@ fn literal(value: &Value) -> String {
 
 fn js_string(text: &str) -> String {
     literal(&Value::String(text.to_owned()))
-}
-
-fn property_key(name: &str) -> String {
-    let mut chars = name.chars();
-    let identifier = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
-    if identifier {
-        name.to_owned()
-    } else {
-        js_string(name)
-    }
 }
 
 #[cfg(test)]
