@@ -34,6 +34,7 @@ pub struct Mizan {
     functions: Vec<FunctionDef>,
     db: Option<DatabaseConnection>,
     frontend: Option<Frontend>,
+    ssr_limits: mizan_ssr::Limits,
     shell: String,
     title: String,
     prefix: String,
@@ -63,6 +64,7 @@ impl Mizan {
             functions: Vec::new(),
             db: None,
             frontend: None,
+            ssr_limits: mizan_ssr::Limits::default(),
             shell: DEFAULT_SHELL.to_owned(),
             title: "Mizan".to_owned(),
             prefix: API_PREFIX.to_owned(),
@@ -89,6 +91,13 @@ impl Mizan {
     /// The database that [`Ctx::db`](crate::Ctx::db) hands to functions.
     pub fn database(mut self, db: DatabaseConnection) -> Self {
         self.db = Some(db);
+        self
+    }
+
+    /// Time budget and heap limit of each server render (default: 1 s, 256 MiB). A render
+    /// past either is stopped, logged, and the page is sent for the client to render.
+    pub fn ssr_limits(mut self, limits: mizan_ssr::Limits) -> Self {
+        self.ssr_limits = limits;
         self
     }
 
@@ -205,7 +214,11 @@ impl Mizan {
     pub fn build(self) -> Result<MizanApp, BuildError> {
         let registry = Registry::new(self.functions)?;
         let pages = match self.frontend {
-            Some(frontend) => Some(Pages::new(frontend.load()?, self.shell, self.title)?),
+            Some(frontend) => {
+                let mut loaded = frontend.load()?;
+                loaded.server_bundle = loaded.server_bundle.with_limits(self.ssr_limits);
+                Some(Pages::new(loaded, self.shell, self.title)?)
+            }
             None => None,
         };
         let accounts = self.db.clone().map(|db| Arc::new(crate::auth::Accounts::new(db, self.sessions)));

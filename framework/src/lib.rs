@@ -162,6 +162,8 @@ pub use mizan_macros::ClientError;
 /// Without it, codegen still mirrors the rules `schemars` reads (lengths, ranges, email, URL)
 /// with the server's default messages. Arguments of `#[mizan::client]` functions need nothing.
 pub use mizan_macros::rules;
+/// Render limits and errors of the embedded renderer.
+pub use mizan_ssr::{Limits as SsrLimits, SsrError};
 pub use pages::Frontend;
 pub use registry::{FunctionDef, FunctionKind, ServerFunction};
 

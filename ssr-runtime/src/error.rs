@@ -17,6 +17,12 @@ pub enum SsrError {
     /// The render threw.
     #[error("rendering failed: {0}")]
     Render(String),
+    /// The render ran past its time budget and was terminated; the runtime stays usable.
+    #[error("the render ran longer than its {0:?} budget and was stopped")]
+    Timeout(std::time::Duration),
+    /// The render needed more than the heap limit and was stopped; its runtime is replaced.
+    #[error("the render exceeded the {0}-byte heap limit and was stopped")]
+    HeapLimit(usize),
     /// The crate was built without a JavaScript engine.
     #[error("server-side rendering is unavailable: built without a JavaScript engine (enable the `quickjs` or `v8` feature)")]
     NoEngine,

@@ -35,8 +35,10 @@ mod output;
 mod pool;
 #[cfg_attr(not(any(feature = "quickjs", feature = "v8")), path = "no_engine.rs")]
 mod renderer;
+#[cfg(any(feature = "quickjs", feature = "v8"))]
+mod watchdog;
 
-pub use bundle::Bundle;
+pub use bundle::{Bundle, Limits};
 pub use error::SsrError;
 pub use output::RenderOutput;
 pub use pool::render;

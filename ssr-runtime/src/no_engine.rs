@@ -20,6 +20,11 @@ impl Renderer {
         self.bundle_id
     }
 
+    /// Never: no renderer exists.
+    pub fn is_spent(&self) -> bool {
+        false
+    }
+
     /// Always fails with [`SsrError::NoEngine`].
     pub fn render(&mut self, _request_json: &str) -> Result<RenderOutput, SsrError> {
         Err(SsrError::NoEngine)

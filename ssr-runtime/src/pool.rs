@@ -19,7 +19,8 @@ thread_local! {
 pub fn render(bundle: &Bundle, request_json: &str) -> Result<RenderOutput, SsrError> {
     RENDERER.with(|cell| {
         let mut slot = cell.borrow_mut();
-        if slot.as_ref().is_none_or(|renderer| renderer.bundle_id() != bundle.id()) {
+        // A new bundle, or a runtime spent by a render that hit the heap limit: start afresh.
+        if slot.as_ref().is_none_or(|renderer| renderer.bundle_id() != bundle.id() || renderer.is_spent()) {
             if let Some(old) = slot.take() {
                 drop(ManuallyDrop::into_inner(old));
             }

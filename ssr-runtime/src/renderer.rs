@@ -1,13 +1,41 @@
+use std::cell::Cell;
+use std::rc::Rc;
+
 use deno_core::{v8, JsRuntime, RuntimeOptions};
 
-use crate::{Bundle, RenderOutput, SsrError};
+use crate::watchdog::Watchdog;
+use crate::{Bundle, Limits, RenderOutput, SsrError};
 
 const PRELUDE: &str = include_str!("js/prelude.js");
 
+/// The heap limit once a render has hit it. V8 aborts the process unless the limit is raised
+/// while the termination takes effect, so it gets headroom; QuickJS fails the allocation with
+/// an exception at once (its termination is only polled every few thousand operations, so
+/// headroom would let a bomb run on), so its limit stays.
+#[cfg(feature = "v8")]
+fn limit_after_termination(current: usize) -> usize {
+    current.saturating_mul(2)
+}
+
+#[cfg(not(feature = "v8"))]
+fn limit_after_termination(current: usize) -> usize {
+    current
+}
+
 /// One JavaScript runtime with a server bundle loaded, reused across renders.
+///
+/// Every render runs within the bundle's [`Limits`]: a watchdog terminates one that runs past
+/// its time budget (the runtime stays usable), and a heap limit stops one that allocates
+/// without bound (the runtime is then [`spent`](Renderer::is_spent) and must be replaced).
+/// Globals a render adds to or changes on `globalThis` are put back after it, so one request
+/// cannot leave state for the next there.
 pub struct Renderer {
     runtime: JsRuntime,
     bundle_id: u64,
+    limits: Limits,
+    watchdog: Watchdog,
+    out_of_memory: Rc<Cell<bool>>,
+    spent: bool,
 }
 
 impl std::fmt::Debug for Renderer {
@@ -19,7 +47,22 @@ impl std::fmt::Debug for Renderer {
 impl Renderer {
     /// Creates a runtime, installs the web-API prelude and evaluates `bundle`.
     pub fn new(bundle: &Bundle) -> Result<Self, SsrError> {
-        let mut runtime = JsRuntime::new(RuntimeOptions::default());
+        let limits = bundle.limits();
+        let mut runtime = JsRuntime::new(RuntimeOptions {
+            create_params: Some(v8::CreateParams::default().heap_limits(0, limits.heap_limit)),
+            ..RuntimeOptions::default()
+        });
+        let out_of_memory = Rc::new(Cell::new(false));
+        let isolate = runtime.v8_isolate().thread_safe_handle();
+        {
+            let (flag, isolate) = (Rc::clone(&out_of_memory), isolate.clone());
+            // Near the limit: stop the script; the runtime is replaced after this render.
+            runtime.add_near_heap_limit_callback(move |current, _initial| {
+                flag.set(true);
+                isolate.terminate_execution();
+                limit_after_termination(current)
+            });
+        }
         let load_error = |error: Box<deno_core::error::JsError>| SsrError::Load {
             bundle: bundle.name().to_owned(),
             message: error.to_string(),
@@ -36,7 +79,18 @@ impl Renderer {
         if !installed {
             return Err(SsrError::MissingEntry(bundle.name().to_owned()));
         }
-        Ok(Self { runtime, bundle_id: bundle.id() })
+        // From here on, what a render does to `globalThis` is undone after it.
+        runtime.execute_script("mizan:seal", "globalThis.__mizanSealGlobals()").map_err(load_error)?;
+        let watchdog = Watchdog::new(isolate).map_err(|error| SsrError::Load {
+            bundle: bundle.name().to_owned(),
+            message: format!("starting the render watchdog failed: {error}"),
+        })?;
+        Ok(Self { runtime, bundle_id: bundle.id(), limits, watchdog, out_of_memory, spent: false })
+    }
+
+    /// True once a render hit the heap limit: the runtime must not be used again.
+    pub fn is_spent(&self) -> bool {
+        self.spent
     }
 
     /// The id of the bundle this renderer loaded.
@@ -49,10 +103,28 @@ impl Renderer {
     pub fn render(&mut self, request_json: &str) -> Result<RenderOutput, SsrError> {
         // A JSON string literal is a valid JavaScript string literal.
         let literal = serde_json::to_string(request_json).expect("a string always serialises");
+        if self.spent {
+            return Err(SsrError::HeapLimit(self.limits.heap_limit));
+        }
         let script =
             format!("try {{ globalThis.__mizanRender({literal}) }} finally {{ globalThis.__mizanAfterRender() }}");
-        let result =
-            self.runtime.execute_script("mizan:render", script).map_err(|error| SsrError::Render(error.to_string()))?;
+        self.watchdog.arm(self.limits.time_budget);
+        let result = self.runtime.execute_script("mizan:render", script);
+        let timed_out = self.watchdog.disarm();
+        let out_of_memory = self.out_of_memory.replace(false);
+        if timed_out || out_of_memory {
+            // A terminated script skipped its `finally`: clean up here.
+            self.runtime.v8_isolate().cancel_terminate_execution();
+            if out_of_memory {
+                self.spent = true;
+                return Err(SsrError::HeapLimit(self.limits.heap_limit));
+            }
+            self.runtime
+                .execute_script("mizan:after-render", "globalThis.__mizanAfterRender()")
+                .map_err(|error| SsrError::Render(error.to_string()))?;
+            return Err(SsrError::Timeout(self.limits.time_budget));
+        }
+        let result = result.map_err(|error| SsrError::Render(error.to_string()))?;
         let text = {
             deno_core::scope!(scope, &mut self.runtime);
             let value = v8::Local::new(scope, result);
@@ -137,6 +209,99 @@ mod tests {
         let bundle = Bundle::new("bad.js", "globalThis.__mizanRender = () => 42;");
         let error = Renderer::new(&bundle).unwrap().render("{}").unwrap_err();
         assert!(matches!(error, SsrError::InvalidOutput(_)), "{error}");
+    }
+
+    fn limited(source: &str, limits: Limits) -> Renderer {
+        Renderer::new(&Bundle::new("limited.js", source.to_owned()).with_limits(limits)).unwrap()
+    }
+
+    const LOOPS_ON_DEMAND: &str = r#"
+        globalThis.__mizanRender = (json) => {
+            const request = JSON.parse(json);
+            if (request.loop) { while (true) {} }
+            return JSON.stringify({ html: "fine" });
+        };
+    "#;
+
+    #[test]
+    fn a_render_past_its_budget_is_stopped_and_the_runtime_reused() {
+        let budget = std::time::Duration::from_millis(200);
+        let mut renderer = limited(LOOPS_ON_DEMAND, Limits { time_budget: budget, ..Limits::default() });
+        let error = renderer.render(r#"{"loop":true}"#).unwrap_err();
+        assert!(matches!(error, SsrError::Timeout(b) if b == budget), "{error}");
+        assert!(!renderer.is_spent());
+        for _ in 0..3 {
+            assert_eq!(renderer.render(r#"{"loop":false}"#).unwrap().html, "fine", "the runtime keeps working");
+        }
+        assert!(matches!(renderer.render(r#"{"loop":true}"#), Err(SsrError::Timeout(_))), "and can be stopped again");
+        assert_eq!(renderer.render("{}").unwrap().html, "fine");
+    }
+
+    #[test]
+    fn a_render_that_allocates_without_bound_hits_the_heap_limit() {
+        let bundle = r#"
+            globalThis.__mizanRender = (json) => {
+                if (JSON.parse(json).bomb) { const hoard = []; while (true) hoard.push("x".repeat(1 << 20) + hoard.length); }
+                return JSON.stringify({ html: "fine" });
+            };
+        "#;
+        let limits = Limits { heap_limit: 16 * 1024 * 1024, time_budget: std::time::Duration::from_secs(30) };
+        let mut renderer = limited(bundle, limits);
+        assert_eq!(renderer.render("{}").unwrap().html, "fine");
+        let error = renderer.render(r#"{"bomb":true}"#).unwrap_err();
+        assert!(matches!(error, SsrError::HeapLimit(limit) if limit == limits.heap_limit), "{error}");
+        assert!(renderer.is_spent(), "a runtime that hit the limit is replaced");
+        assert!(matches!(renderer.render("{}"), Err(SsrError::HeapLimit(_))));
+
+        // The pool replaces a spent runtime by itself.
+        let bundle = Bundle::new("bomb.js", bundle).with_limits(limits);
+        drop(renderer);
+        assert!(matches!(crate::render(&bundle, r#"{"bomb":true}"#), Err(SsrError::HeapLimit(_))));
+        assert_eq!(crate::render(&bundle, "{}").unwrap().html, "fine");
+    }
+
+    #[test]
+    fn globals_a_render_sets_do_not_reach_the_next_render() {
+        let bundle = r#"
+            globalThis.shared = "from the bundle";
+            const originalJson = JSON;
+            globalThis.__mizanRender = () => {
+                const seen = {
+                    visits: globalThis.visits ?? 0,
+                    shared: globalThis.shared,
+                    json: globalThis.JSON === originalJson,
+                    symbol: globalThis[Symbol.for("secret")] ?? "none",
+                };
+                globalThis.visits = seen.visits + 1;
+                globalThis.shared = "changed by a render";
+                globalThis[Symbol.for("secret")] = "kept";
+                globalThis.JSON = { stringify: originalJson.stringify, parse: () => "hijacked" };
+                return originalJson.stringify({ html: originalJson.stringify(seen) });
+            };
+        "#;
+        let mut renderer = Renderer::new(&Bundle::new("leaky.js", bundle)).unwrap();
+        let first = renderer.render("{}").unwrap().html;
+        let second = renderer.render("{}").unwrap().html;
+        assert_eq!(first, second, "every render starts from the same globals");
+        assert!(second.contains(r#""visits":0"#) && second.contains(r#""shared":"from the bundle""#), "{second}");
+        assert_eq!(second, r#"{"visits":0,"shared":"from the bundle","json":true,"symbol":"none"}"#);
+    }
+
+    #[test]
+    fn globals_are_restored_after_a_terminated_render_too() {
+        let bundle = r#"
+            globalThis.__mizanRender = (json) => {
+                const request = JSON.parse(json);
+                const before = globalThis.marker ?? "clean";
+                globalThis.marker = "dirty";
+                if (request.loop) { while (true) {} }
+                return JSON.stringify({ html: before });
+            };
+        "#;
+        let limits = Limits { time_budget: std::time::Duration::from_millis(100), ..Limits::default() };
+        let mut renderer = limited(bundle, limits);
+        assert!(matches!(renderer.render(r#"{"loop":true}"#), Err(SsrError::Timeout(_))));
+        assert_eq!(renderer.render("{}").unwrap().html, "clean");
     }
 
     #[test]

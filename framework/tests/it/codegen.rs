@@ -24,19 +24,19 @@ static SLUG: LazyLock<regex::Regex> = LazyLock::new(|| regex::Regex::new(r"^[a-z
 /// An address, with rules of its own.
 #[mizan::rules]
 #[derive(Debug, Serialize, Deserialize, JsonSchema, Validate)]
-pub struct Address {
+pub(crate) struct Address {
     /// City name.
     #[validate(length(min = 2, message = "city is too short"))]
-    pub city: String,
+    pub(crate) city: String,
     /// Postal code.
     #[validate(length(equal = 5))]
-    pub zip: Option<String>,
+    pub(crate) zip: Option<String>,
 }
 
 /// Internally tagged.
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type")]
-pub enum Shape {
+pub(crate) enum Shape {
     /// A circle.
     Circle { radius: f64 },
     /// A square.
@@ -46,7 +46,7 @@ pub enum Shape {
 /// Adjacently tagged.
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", content = "data", rename_all = "snake_case")]
-pub enum Event {
+pub(crate) enum Event {
     Click { x: i32, y: i32 },
     Key(String),
     Idle,
@@ -55,14 +55,14 @@ pub enum Event {
 /// Untagged.
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
-pub enum Id {
+pub(crate) enum Id {
     Number(i32),
     Text(String),
 }
 
 /// Externally tagged (serde's default).
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
-pub enum Command {
+pub(crate) enum Command {
     Stop,
     Go { speed: i32 },
     Turn(i32),
@@ -71,43 +71,43 @@ pub enum Command {
 
 /// A newtype.
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
-pub struct Meters(pub f64);
+pub(crate) struct Meters(pub(crate) f64);
 
 /// Flattened into `Profile`.
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
-pub struct Meta {
-    pub revision: u32,
+pub(crate) struct Meta {
+    pub(crate) revision: u32,
 }
 
 /// Renames, skips, defaults, flattening, collections and well-known types.
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct Profile {
-    pub display_name: String,
+pub(crate) struct Profile {
+    pub(crate) display_name: String,
     #[serde(rename = "e-mail")]
-    pub email: String,
+    pub(crate) email: String,
     #[serde(skip)]
-    pub secret: String,
+    pub(crate) secret: String,
     #[serde(default)]
-    pub visits: u32,
+    pub(crate) visits: u32,
     #[serde(flatten)]
-    pub meta: Meta,
-    pub nickname: Option<String>,
-    pub tags: BTreeSet<String>,
-    pub scores: BTreeMap<String, f64>,
-    pub extra: Value,
-    pub created: DateTime<Utc>,
-    pub id: uuid::Uuid,
-    pub pair: (i32, String),
-    pub height: Meters,
+    pub(crate) meta: Meta,
+    pub(crate) nickname: Option<String>,
+    pub(crate) tags: BTreeSet<String>,
+    pub(crate) scores: BTreeMap<String, f64>,
+    pub(crate) extra: Value,
+    pub(crate) created: DateTime<Utc>,
+    pub(crate) id: uuid::Uuid,
+    pub(crate) pair: (i32, String),
+    pub(crate) height: Meters,
     /// Accepted as a `number` (exact up to 2^53).
     #[schemars(extend("x-mizan-int64" = "number"))]
-    pub views: i64,
+    pub(crate) views: i64,
 }
 
 /// The errors of `transfer`.
 #[derive(Debug, Serialize, JsonSchema, mizan::ClientError)]
-pub enum TransferError {
+pub(crate) enum TransferError {
     /// Not enough money.
     #[client_error(status = 409)]
     InsufficientFunds {
@@ -138,7 +138,7 @@ async fn kitchen_sink(
     id: Id,
     command: Command,
 ) -> mizan::Result<Profile> {
-    let _ = (shape, event, id, command);
+    let _ = (shape, event, id, command, &profile.secret);
     Ok(profile)
 }
 

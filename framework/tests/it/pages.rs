@@ -30,6 +30,10 @@ globalThis.__mizanRender = function (requestJson) {
     if (outer !== undefined) use('sum?{"a":' + outer + ',"b":10}');
   } else if (request.url === "/endless") {
     use('sum?{"a":' + Object.keys(local).length + ',"b":0}');
+  } else if (request.url === "/loop") {
+    while (true) {}
+  } else if (request.url === "/throw") {
+    throw new Error("the app's render failed");
   } else if (request.url === "/refused") {
     use('sum?{"a":1000,"b":0}');
     use("nothing?{}");
@@ -41,6 +45,17 @@ globalThis.__mizanRender = function (requestJson) {
 "#;
 
 static LAUNCHES: AtomicUsize = AtomicUsize::new(0);
+
+/// Strings that break naive embedding of JSON in a `<script>` element.
+const NASTY: &str = include_str!("../../../js/test/fixtures/ssr-escaping.json");
+/// The page the server produces for them; `js/test/escaping.test.ts` parses it with an HTML
+/// parser. `MIZAN_BLESS=1` rewrites it.
+const ESCAPING_PAGE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../js/test/fixtures/ssr-escaping.html");
+
+#[mizan::client(context = "global")]
+async fn nasty() -> mizan::Result<Vec<String>> {
+    Ok(serde_json::from_str(NASTY).expect("the fixture is a list of strings"))
+}
 
 #[mizan::client(context = "local")]
 async fn sum(#[validate(range(max = 100, message = "at most 100"))] a: i32, b: i32) -> mizan::Result<i32> {
@@ -68,17 +83,31 @@ fn frontend() -> PathBuf {
 }
 
 async fn page(url: &str) -> (StatusCode, String, Value) {
+    pages(&[url], mizan::SsrLimits::default()).await.pop().unwrap()
+}
+
+/// Requests `urls` in turn from one app rendering within `limits`.
+async fn pages(urls: &[&str], limits: mizan::SsrLimits) -> Vec<(StatusCode, String, Value)> {
     let dist = frontend();
-    let app = Mizan::new().functions(mizan::fns![sum, launch]).frontend(Frontend::from_dist(&dist)).build().unwrap();
+    let app = Mizan::new()
+        .functions(mizan::fns![sum, launch, nasty])
+        .frontend(Frontend::from_dist(&dist))
+        .ssr_limits(limits)
+        .build()
+        .unwrap();
     let app = test::init_service(actix_web::App::new().configure(move |cfg| app.configure(cfg))).await;
-    let response = test::call_service(&app, TestRequest::get().uri(url).to_request()).await;
-    let status = response.status();
-    let html = String::from_utf8(test::read_body(response).await.to_vec()).unwrap();
+    let mut out = Vec::new();
+    for url in urls {
+        let response = test::call_service(&app, TestRequest::get().uri(url).to_request()).await;
+        let status = response.status();
+        let html = String::from_utf8(test::read_body(response).await.to_vec()).unwrap();
+        let start = html.find("window.__MIZAN_SSR_DATA__ = ").unwrap() + "window.__MIZAN_SSR_DATA__ = ".len();
+        let end = start + html[start..].find(";</script>").unwrap();
+        let data = serde_json::from_str(&html[start..end]).unwrap();
+        out.push((status, html, data));
+    }
     std::fs::remove_dir_all(dist).unwrap();
-    let start = html.find("window.__MIZAN_SSR_DATA__ = ").unwrap() + "window.__MIZAN_SSR_DATA__ = ".len();
-    let end = start + html[start..].find(";</script>").unwrap();
-    let data = serde_json::from_str(&html[start..end]).unwrap();
-    (status, html, data)
+    out
 }
 
 #[actix_web::test]
@@ -107,4 +136,37 @@ async fn refused_instances_are_marked_and_calls_never_run() {
     assert_eq!(local["launch?{\"target\":\"moon\"}"]["$error"]["code"], "NOT_FOUND", "{data}");
     assert_eq!(LAUNCHES.load(Ordering::SeqCst), 0, "a render cannot trigger a call");
     assert_eq!(local["sum?{\"a\":2,\"b\":2}"], 4, "the others still resolve");
+}
+
+#[actix_web::test]
+async fn any_string_survives_embedding_in_the_page() {
+    let (status, html, data) = page("/").await;
+    assert_eq!(status, StatusCode::OK);
+    let strings: Vec<String> = serde_json::from_str(NASTY).unwrap();
+    assert_eq!(data["nasty"], json!(strings), "what the page embeds decodes to the context's value");
+    let script = &html[html.find("window.__MIZAN_SSR_DATA__").unwrap()..];
+    let script = &script[..script.find("</script>").unwrap()];
+    for forbidden in ["</", "<!--", "<script", "\u{2028}", "\u{2029}"] {
+        assert!(!script.contains(forbidden), "the data script contains {forbidden:?}");
+    }
+    // The same page, parsed by a real HTML parser on the JavaScript side.
+    if std::env::var_os("MIZAN_BLESS").is_some() {
+        std::fs::write(ESCAPING_PAGE, &html).unwrap();
+    }
+    let committed = std::fs::read_to_string(ESCAPING_PAGE).unwrap_or_default();
+    assert!(committed == html, "{ESCAPING_PAGE} is stale; rerun with MIZAN_BLESS=1");
+}
+
+#[actix_web::test]
+async fn a_render_that_hangs_or_throws_falls_back_to_the_shell_with_its_data() {
+    let limits = mizan::SsrLimits { time_budget: std::time::Duration::from_millis(200), ..Default::default() };
+    let answers = pages(&["/loop", "/throw", "/nested"], limits).await;
+    for (status, html, data) in &answers[..2] {
+        assert_eq!(*status, StatusCode::OK, "the client renders the page instead");
+        assert!(html.contains(r#"<div id="root"></div>"#), "an empty root: {html}");
+        assert!(data["nasty"].is_array(), "the data is still embedded: {data}");
+    }
+    let (status, html, _) = &answers[2];
+    assert_eq!(*status, StatusCode::OK);
+    assert!(html.contains("=13"), "the worker renders the next page normally: {html}");
 }

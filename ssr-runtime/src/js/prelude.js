@@ -110,8 +110,48 @@
   };
 
   // Called by the renderer after every render: drop what the render scheduled.
+  // Isolation between renders: after the bundle is loaded the server seals the globals
+  // (records every own property of globalThis); after each render, properties the render
+  // added are deleted and ones it replaced are put back. (Objects reachable from globals are
+  // not copied: freeze what must not change.)
+  let sealed = null;
+  const sealGlobals = () => {
+    sealed = new Map();
+    for (const key of Reflect.ownKeys(globalThis)) sealed.set(key, Object.getOwnPropertyDescriptor(globalThis, key));
+  };
+  const restoreGlobals = () => {
+    if (sealed === null) return;
+    for (const key of Reflect.ownKeys(globalThis)) {
+      if (!sealed.has(key)) {
+        try {
+          delete globalThis[key];
+        } catch {
+          // Non-configurable: cannot be removed.
+        }
+      }
+    }
+    for (const [key, original] of sealed) {
+      const current = Object.getOwnPropertyDescriptor(globalThis, key);
+      const same =
+        current !== undefined &&
+        current.value === original.value &&
+        current.get === original.get &&
+        current.set === original.set;
+      if (!same) {
+        try {
+          Object.defineProperty(globalThis, key, original);
+        } catch {
+          // Non-configurable and changed: nothing can be done.
+        }
+      }
+    }
+  };
+  Object.defineProperty(globalThis, "__mizanSealGlobals", { value: sealGlobals, enumerable: false });
   Object.defineProperty(globalThis, "__mizanAfterRender", {
-    value: () => pending.clear(),
+    value: () => {
+      pending.clear();
+      restoreGlobals();
+    },
     enumerable: false,
   });
 })(globalThis);
