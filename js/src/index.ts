@@ -64,6 +64,7 @@ export { z } from "zod";
 
 // React layer.
 export { createLocalContext, type LocalContext, type LocalProviderProps } from "./react/local.js";
+export { PageMeta, PageStatus, PageTitle } from "./react/page.js";
 export { createMizanQueryClient, MizanProvider, type MizanProviderProps } from "./react/provider.js";
 export {
   useCall,

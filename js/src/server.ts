@@ -1,7 +1,7 @@
 import type { ReactElement } from "react";
 // The browser build needs no Node.js APIs: it runs in the embedded engine.
 import { renderToString } from "react-dom/server.browser";
-import { collectMissing } from "./ssr-collect.js";
+import { collectRender, type RenderScope } from "./ssr-collect.js";
 import type { SsrData } from "./ssr-data.js";
 
 /** What the server asks the renderer for, as JSON. */
@@ -44,12 +44,27 @@ export function parseRenderRequest(requestJson: string): RenderRequest {
   return { url: parsed["url"], ssrData: isRecord(ssrData) ? (ssrData as SsrData) : {} };
 }
 
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
+
+/** The `<head>` tags `<PageTitle>` and `<PageMeta>` asked for. */
+function headOf(scope: RenderScope): string {
+  let head = scope.title === undefined ? "" : `<title>${escapeHtml(scope.title)}</title>`;
+  for (const [name, content] of scope.meta) {
+    head += `<meta name="${escapeHtml(name)}" content="${escapeHtml(content)}">`;
+  }
+  return head;
+}
+
 /** Builds the render function without installing it. */
 export function createRenderer(render: (request: RenderRequest) => ReactElement): RenderFunction {
   return (requestJson) => {
     const request = parseRenderRequest(requestJson);
-    const { result: html, missing } = collectMissing(() => renderToString(render(request)));
-    const result: RenderResult = { html, status: 200, head: "", missing };
+    const { result: html, scope } = collectRender(() => renderToString(render(request)));
+    const result: RenderResult = { html, status: scope.status ?? 200, head: headOf(scope), missing: [...scope.missing] };
     return JSON.stringify(result);
   };
 }

@@ -3,6 +3,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   createLocalContext,
   MizanClient,
+  PageMeta,
+  PageStatus,
+  PageTitle,
   MizanProvider,
   useCall,
   useGlobalContext,
@@ -111,6 +114,33 @@ describe("installRenderer", () => {
     expect(second.missing).toEqual([]);
     expect(second.html).toBe("<p>Hi Ann</p><p>Hi Bob</p><p>Hi Ann</p>");
     expect(fetch.requests).toHaveLength(0);
+  });
+
+  it("takes the status and head tags from the rendered app, escaped", () => {
+    const render = createRenderer((request) => (
+      <MizanProvider ssrData={request.ssrData} client={new MizanClient({ fetch: fakeFetch(() => json({})) })}>
+        {request.url === "/missing" ? (
+          <main>
+            <PageStatus code={404} />
+            <PageTitle>{'Not found: </title><script>alert("x")</script>'}</PageTitle>
+            <PageMeta name="robots" content={'noindex" onload="x'} />
+            <p>Nothing here</p>
+          </main>
+        ) : (
+          <PageTitle>Home</PageTitle>
+        )}
+      </MizanProvider>
+    ));
+    type Result = { html: string; status: number; head: string };
+    const missing = JSON.parse(render(JSON.stringify({ url: "/missing", ssrData: {} }))) as Result;
+    expect(missing.status).toBe(404);
+    expect(missing.html).toBe("<main><p>Nothing here</p></main>");
+    expect(missing.head).toBe(
+      "<title>Not found: &lt;/title&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</title>" +
+        '<meta name="robots" content="noindex&quot; onload=&quot;x">',
+    );
+    const home = JSON.parse(render(JSON.stringify({ url: "/", ssrData: {} }))) as Result;
+    expect(home).toMatchObject({ status: 200, head: "<title>Home</title>" });
   });
 
   it("rejects malformed requests", () => {

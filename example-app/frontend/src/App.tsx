@@ -1,3 +1,4 @@
+import { PageStatus, PageTitle } from "@mizan/react";
 import { useEffect, useState, type FormEvent } from "react";
 import { Account } from "./Account";
 import { GreetPage } from "./GreetPage";
@@ -25,12 +26,28 @@ export function App({ url }: { url: string }) {
           Server time: <time data-testid="server-time" dateTime={serverTime.iso}>{serverTime.iso}</time>
         </p>
       </header>
-      {pathname === "/greet" ? (
+      {pathname === "/" ? (
+        <Home hydrated={hydrated} />
+      ) : pathname === "/greet" ? (
         <GreetPage hydrated={hydrated} initialName={queryParam(query, "name") ?? ""} />
       ) : (
-        <Home hydrated={hydrated} />
+        <NotFound pathname={pathname} />
       )}
     </main>
+  );
+}
+
+/** Any other path: status 404, rendered by the app like every page. */
+function NotFound({ pathname }: { pathname: string }) {
+  return (
+    <section className="card" aria-label="Not found">
+      <PageStatus code={404} />
+      <PageTitle>Not found · Mizan example</PageTitle>
+      <h2 data-testid="not-found">Page not found</h2>
+      <p className="muted">
+        Nothing lives at <code>{pathname}</code>. <a href="/">Go home</a>.
+      </p>
+    </section>
   );
 }
 
@@ -47,6 +64,7 @@ function Home({ hydrated }: { hydrated: boolean }) {
 
   return (
     <>
+      <PageTitle>Mizan example</PageTitle>
       <Account hydrated={hydrated} />
 
       <section className="card" aria-label="Counter">

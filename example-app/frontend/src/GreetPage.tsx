@@ -1,3 +1,4 @@
+import { PageTitle } from "@mizan/react";
 import { useState } from "react";
 import { GreetProvider, useGreet, useWave } from "./mizan.gen";
 
@@ -11,6 +12,7 @@ export function GreetPage({ hydrated, initialName }: { hydrated: boolean; initia
   const typed = name.trim();
   return (
     <>
+      <PageTitle>Greetings · Mizan example</PageTitle>
       {["Ann", "Bob"].map((person) => (
         <GreetProvider key={person} name={person}>
           <GreetCard name={person} hydrated={hydrated} />

@@ -99,3 +99,23 @@ async fn a_failing_local_context_is_marked_and_the_page_still_renders() {
     assert!(html.contains(r#"data-testid="greeting-typed-error""#), "the card shows the error: {html}");
     assert!(html.contains(">Hello, Ann!</strong>"), "the other providers are unaffected: {html}");
 }
+
+#[actix_web::test]
+async fn unknown_paths_get_the_apps_not_found_page_with_status_404() {
+    let (status, headers, html) = get("/no/such/page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(headers.get("content-type").unwrap().to_str().unwrap().starts_with("text/html"));
+    assert!(html.contains(r#"data-testid="not-found""#), "{html}");
+    assert!(html.contains("<title>Not found · Mizan example</title>"), "{html}");
+    assert_eq!(html.matches("<title>").count(), 1, "the app's title replaces the default: {html}");
+    assert!(ssr_data(&html)["counter"].is_number(), "a 404 page still carries its data for hydration");
+}
+
+#[actix_web::test]
+async fn every_page_sets_its_own_title() {
+    for (path, title) in [("/", "Mizan example"), ("/greet", "Greetings · Mizan example")] {
+        let (status, _, html) = get(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(html.contains(&format!("<title>{title}</title>")), "{path}: {html}");
+    }
+}

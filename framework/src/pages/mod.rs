@@ -78,6 +78,7 @@ async fn page(request: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
     let context = minijinja::context! {
         lang => "en",
         title => &pages.title,
+        has_title => head.contains("<title>"),
         head => head,
         html => html,
         ssr_global => SSR_DATA_GLOBAL,
