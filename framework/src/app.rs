@@ -214,11 +214,7 @@ impl Mizan {
     pub fn build(self) -> Result<MizanApp, BuildError> {
         let registry = Registry::new(self.functions)?;
         let pages = match self.frontend {
-            Some(frontend) => {
-                let mut loaded = frontend.load()?;
-                loaded.server_bundle = loaded.server_bundle.with_limits(self.ssr_limits);
-                Some(Pages::new(loaded, self.shell, self.title)?)
-            }
+            Some(frontend) => Some(Pages::new(&frontend, self.ssr_limits, self.dev, self.shell, self.title)?),
             None => None,
         };
         let accounts = self.db.clone().map(|db| Arc::new(crate::auth::Accounts::new(db, self.sessions)));

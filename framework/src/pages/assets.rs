@@ -42,6 +42,13 @@ pub enum FrontendError {
     },
 }
 
+/// Modification time and size of the files that identify a build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    manifest: (Option<std::time::SystemTime>, u64),
+    server: Option<(Option<std::time::SystemTime>, u64)>,
+}
+
 /// A loaded frontend build: the server bundle and the client files served under `/static/`.
 #[derive(Debug)]
 pub(crate) struct LoadedFrontend {
@@ -61,7 +68,20 @@ impl Frontend {
         &self.dist
     }
 
-    pub(crate) fn load(&self) -> Result<LoadedFrontend, FrontendError> {
+    /// When and how big the manifest and the server bundle are: a different stamp means the
+    /// frontend was rebuilt. `None` while either is missing.
+    pub(crate) fn stamp(&self) -> Option<Stamp> {
+        let of = |path: &Path| std::fs::metadata(path).ok().map(|meta| (meta.modified().ok(), meta.len()));
+        let manifest_path = self.dist.join("manifest.json");
+        let manifest = of(&manifest_path)?;
+        let server = std::fs::read(&manifest_path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok())
+            .and_then(|manifest| of(&self.dist.join(manifest.server)));
+        Some(Stamp { manifest, server })
+    }
+
+    pub(crate) fn load(&self, limits: mizan_ssr::Limits) -> Result<LoadedFrontend, FrontendError> {
         let read = |name: &str| {
             let path = self.dist.join(name);
             std::fs::read(&path).map_err(|source| FrontendError::Read { path, source })
@@ -78,7 +98,7 @@ impl Frontend {
                 files.insert(format!("{name}.map"), map);
             }
         }
-        let server_bundle = mizan_ssr::Bundle::new(manifest.server.clone(), server_source);
+        let server_bundle = mizan_ssr::Bundle::new(manifest.server.clone(), server_source).with_limits(limits);
         Ok(LoadedFrontend { manifest, server_bundle, files })
     }
 }

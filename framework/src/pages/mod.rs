@@ -3,6 +3,8 @@
 mod assets;
 mod json;
 
+use std::sync::{Arc, Mutex, RwLock};
+
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
@@ -24,16 +26,57 @@ pub(crate) const STATIC_PREFIX: &str = "/static";
 
 /// The page renderer of an app with a frontend.
 pub(crate) struct Pages {
-    pub(crate) frontend: LoadedFrontend,
+    frontend: RwLock<Arc<LoadedFrontend>>,
+    /// In dev mode: where the build lives and how it looked when loaded, to reload it when
+    /// the frontend is rebuilt.
+    reload: Option<Reload>,
     pub(crate) shell: minijinja::Environment<'static>,
     pub(crate) title: String,
 }
 
+struct Reload {
+    source: Frontend,
+    limits: mizan_ssr::Limits,
+    stamp: Mutex<Option<assets::Stamp>>,
+}
+
 impl Pages {
-    pub(crate) fn new(frontend: LoadedFrontend, shell: String, title: String) -> Result<Self, minijinja::Error> {
+    pub(crate) fn new(
+        source: &Frontend,
+        limits: mizan_ssr::Limits,
+        dev: bool,
+        shell: String,
+        title: String,
+    ) -> Result<Self, crate::BuildError> {
+        let stamp = source.stamp();
+        let frontend = source.load(limits)?;
         let mut env = minijinja::Environment::new();
         env.add_template_owned("shell.html", shell)?;
-        Ok(Self { frontend, shell: env, title })
+        let reload = dev.then(|| Reload { source: source.clone(), limits, stamp: Mutex::new(stamp) });
+        Ok(Self { frontend: RwLock::new(Arc::new(frontend)), reload, shell: env, title })
+    }
+
+    /// The current build. In dev mode, a build that changed on disk since it was loaded is
+    /// loaded again first (two `stat` calls per request); a build that fails to load (e.g.
+    /// half written) is reported and the previous one kept.
+    pub(crate) fn frontend(&self) -> Arc<LoadedFrontend> {
+        if let Some(reload) = &self.reload {
+            let stamp = reload.source.stamp();
+            let mut seen = reload.stamp.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if stamp != *seen {
+                match reload.source.load(reload.limits) {
+                    Ok(fresh) => {
+                        tracing::info!(dist = %reload.source.dist().display(), "frontend build changed: reloaded");
+                        *self.frontend.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(fresh);
+                        *seen = stamp;
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "frontend build changed but could not be loaded; keeping the previous one")
+                    }
+                }
+            }
+        }
+        Arc::clone(&self.frontend.read().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 }
 
@@ -46,7 +89,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
 async fn static_file(request: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
     let Some(pages) = &shared.pages else { return HttpResponse::NotFound().finish() };
     let file = request.path().strip_prefix(STATIC_PREFIX).unwrap_or_default().trim_start_matches('/');
-    match pages.frontend.files.get(file) {
+    match pages.frontend().files.get(file) {
         Some(bytes) => HttpResponse::Ok()
             .insert_header((header::CONTENT_TYPE, assets::content_type(file)))
             .insert_header((header::CACHE_CONTROL, "no-cache"))
@@ -64,7 +107,8 @@ async fn page(request: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
     };
     let ctx = shared.ctx(request.clone());
     let url = serde_json::to_string(&request.uri().to_string()).expect("strings serialise");
-    let (ssr_data, output) = render_with_contexts(&shared, &ctx, &pages.frontend.server_bundle, &url).await;
+    let frontend = pages.frontend();
+    let (ssr_data, output) = render_with_contexts(&shared, &ctx, &frontend.server_bundle, &url).await;
     let (html, status, head) = match output {
         Ok(output) => (output.html, output.status, output.head),
         Err(error) => {
@@ -74,7 +118,7 @@ async fn page(request: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
         }
     };
 
-    let manifest = &pages.frontend.manifest;
+    let manifest = &frontend.manifest;
     let context = minijinja::context! {
         lang => "en",
         title => &pages.title,

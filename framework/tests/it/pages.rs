@@ -170,3 +170,31 @@ async fn a_render_that_hangs_or_throws_falls_back_to_the_shell_with_its_data() {
     assert_eq!(*status, StatusCode::OK);
     assert!(html.contains("=13"), "the worker renders the next page normally: {html}");
 }
+
+#[actix_web::test]
+async fn in_dev_mode_a_rebuilt_frontend_is_used_without_a_restart() {
+    let version = |n: u32| format!("globalThis.__mizanRender = () => JSON.stringify({{ html: 'version {n}' }});");
+    for dev in [true, false] {
+        let dist = frontend();
+        std::fs::write(dist.join("server.js"), version(1)).unwrap();
+        let app = Mizan::new().frontend(Frontend::from_dist(&dist)).dev(dev).build().unwrap();
+        let app = test::init_service(actix_web::App::new().configure(move |cfg| app.configure(cfg))).await;
+        let body = |app| async move {
+            let response = test::call_service(app, TestRequest::get().uri("/").to_request()).await;
+            String::from_utf8(test::read_body(response).await.to_vec()).unwrap()
+        };
+        assert!(body(&app).await.contains("version 1"));
+        // A rebuild: a new bundle (of another size, so the change shows whatever the clock).
+        std::fs::write(dist.join("server.js"), format!("{}\n// rebuilt", version(2))).unwrap();
+        let html = body(&app).await;
+        match dev {
+            true => assert!(html.contains("version 2"), "dev mode picks up the new bundle: {html}"),
+            false => assert!(html.contains("version 1"), "production keeps the bundle it started with: {html}"),
+        }
+        // A half-written build does not break the page.
+        std::fs::write(dist.join("manifest.json"), "{ not json").unwrap();
+        let html = body(&app).await;
+        assert!(html.contains(if dev { "version 2" } else { "version 1" }), "{html}");
+        std::fs::remove_dir_all(dist).unwrap();
+    }
+}
