@@ -35,6 +35,7 @@ pub struct Mizan {
     db: Option<DatabaseConnection>,
     frontend: Option<Frontend>,
     ssr_limits: mizan_ssr::Limits,
+    page_cache: Option<usize>,
     shell: String,
     title: String,
     prefix: String,
@@ -65,6 +66,7 @@ impl Mizan {
             db: None,
             frontend: None,
             ssr_limits: mizan_ssr::Limits::default(),
+            page_cache: None,
             shell: DEFAULT_SHELL.to_owned(),
             title: "Mizan".to_owned(),
             prefix: API_PREFIX.to_owned(),
@@ -98,6 +100,14 @@ impl Mizan {
     /// past either is stopped, logged, and the page is sent for the client to render.
     pub fn ssr_limits(mut self, limits: mizan_ssr::Limits) -> Self {
         self.ssr_limits = limits;
+        self
+    }
+
+    /// Reuses rendered pages for requests with the same URL and exactly the same SSR data,
+    /// keeping at most `max_bytes` of them (oldest evicted first). The contexts still run for
+    /// every request; only the JavaScript render is saved. Off by default.
+    pub fn page_cache(mut self, max_bytes: usize) -> Self {
+        self.page_cache = Some(max_bytes);
         self
     }
 
@@ -214,7 +224,9 @@ impl Mizan {
     pub fn build(self) -> Result<MizanApp, BuildError> {
         let registry = Registry::new(self.functions)?;
         let pages = match self.frontend {
-            Some(frontend) => Some(Pages::new(&frontend, self.ssr_limits, self.dev, self.shell, self.title)?),
+            Some(frontend) => {
+                Some(Pages::new(&frontend, self.ssr_limits, self.dev, self.page_cache, self.shell, self.title)?)
+            }
             None => None,
         };
         let accounts = self.db.clone().map(|db| Arc::new(crate::auth::Accounts::new(db, self.sessions)));

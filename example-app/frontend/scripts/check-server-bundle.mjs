@@ -70,7 +70,7 @@ check("__mizanRender answers with JSON { html, status, head }", () => {
   response = JSON.parse(output);
   assert(typeof response.html === "string", "html is not a string");
   assert(response.status === 200, `status is ${response.status}`);
-  assert(response.head === "", `head is ${JSON.stringify(response.head)}`);
+  assert(response.head === "<title>Mizan example</title>", `head is ${JSON.stringify(response.head)}`);
 });
 
 check("the html shows the server time from ssrData", () => {
@@ -92,6 +92,16 @@ check("rendering twice gives the same html", () => {
   assert(response !== undefined, "no response");
   const again = JSON.parse(vm.runInContext("__mizanRender(__request)", context));
   assert(again.html === response.html, "the second render differs");
+});
+
+check("an unknown path renders the app's not-found page with status 404", () => {
+  context.__request = JSON.stringify({
+    url: "/no/such/page",
+    ssrData: { counter: 3, current_user: null, server_time: { iso: ISO, unix_ms: 1 }, $local: {} },
+  });
+  const missing = JSON.parse(vm.runInContext("__mizanRender(__request)", context));
+  assert(missing.status === 404, `status is ${missing.status}`);
+  assert(missing.html.includes('data-testid="not-found"'), "html lacks the not-found page");
 });
 
 const passed = results.filter((r) => r.ok).length;

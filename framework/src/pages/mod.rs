@@ -1,6 +1,7 @@
 //! Server-rendered pages: global contexts → React in the embedded engine → the page shell.
 
 mod assets;
+mod cache;
 mod json;
 
 use std::sync::{Arc, Mutex, RwLock};
@@ -30,6 +31,7 @@ pub(crate) struct Pages {
     /// In dev mode: where the build lives and how it looked when loaded, to reload it when
     /// the frontend is rebuilt.
     reload: Option<Reload>,
+    cache: Option<cache::PageCache>,
     pub(crate) shell: minijinja::Environment<'static>,
     pub(crate) title: String,
 }
@@ -45,6 +47,7 @@ impl Pages {
         source: &Frontend,
         limits: mizan_ssr::Limits,
         dev: bool,
+        cache_bytes: Option<usize>,
         shell: String,
         title: String,
     ) -> Result<Self, crate::BuildError> {
@@ -53,7 +56,8 @@ impl Pages {
         let mut env = minijinja::Environment::new();
         env.add_template_owned("shell.html", shell)?;
         let reload = dev.then(|| Reload { source: source.clone(), limits, stamp: Mutex::new(stamp) });
-        Ok(Self { frontend: RwLock::new(Arc::new(frontend)), reload, shell: env, title })
+        let cache = cache_bytes.map(cache::PageCache::new);
+        Ok(Self { frontend: RwLock::new(Arc::new(frontend)), reload, cache, shell: env, title })
     }
 
     /// The current build. In dev mode, a build that changed on disk since it was loaded is
@@ -108,7 +112,7 @@ async fn page(request: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
     let ctx = shared.ctx(request.clone());
     let url = serde_json::to_string(&request.uri().to_string()).expect("strings serialise");
     let frontend = pages.frontend();
-    let (ssr_data, output) = render_with_contexts(&shared, &ctx, &frontend.server_bundle, &url).await;
+    let (ssr_data, output) = render_with_contexts(&shared, pages, &ctx, &frontend.server_bundle, &url).await;
     let (html, status, head) = match output {
         Ok(output) => (output.html, output.status, output.head),
         Err(error) => {
@@ -159,11 +163,39 @@ const MAX_LOCAL_CONTEXTS: usize = 64;
 /// text, and the last render's outcome.
 async fn render_with_contexts(
     shared: &Shared,
+    pages: &Pages,
     ctx: &Ctx,
     bundle: &mizan_ssr::Bundle,
     url: &str,
 ) -> (String, Result<mizan_ssr::RenderOutput, mizan_ssr::SsrError>) {
     let globals = global_context_bundle(shared, ctx).await;
+    let resolve_all = |keys: Vec<String>| async move {
+        let values = futures_util::future::join_all(keys.iter().map(|key| async move {
+            let (name, args) = split_key(key);
+            match resolve_context(shared, ctx, name, args.unwrap_or("{}").as_bytes()).await {
+                Ok(value) => value,
+                Err(error) => failure_marker(name, &error),
+            }
+        }))
+        .await;
+        keys.into_iter().zip(values).collect::<Vec<_>>()
+    };
+    let cache_key = pages.cache.as_ref().map(|_| cache::PageCache::key(url, &globals));
+    if let (Some(cache), Some(key)) = (&pages.cache, &cache_key) {
+        if let Some(entry) = cache.get(key) {
+            // Same URL and globals; the page is reused only if its local contexts still match.
+            let locals = resolve_all(entry.locals.iter().map(|(key, _)| key.clone()).collect()).await;
+            if locals == entry.locals {
+                let output = mizan_ssr::RenderOutput {
+                    html: entry.html,
+                    status: entry.status,
+                    head: entry.head,
+                    missing: Vec::new(),
+                };
+                return (ssr_data_json(&globals, &locals), Ok(output));
+            }
+        }
+    }
     // Local context values (JSON text) by key, in the order they were first asked for.
     let mut locals: Vec<(String, String)> = Vec::new();
     let mut pass = 0;
@@ -186,18 +218,18 @@ async fn render_with_contexts(
             if !wanted.is_empty() {
                 tracing::warn!(missing = ?wanted, "page still asks for local contexts after {MAX_RENDER_PASSES} render passes; the client will fetch them");
             }
+            if let (Some(cache), Some(key), Ok(output), true) = (&pages.cache, cache_key, &output, wanted.is_empty()) {
+                let entry = cache::Entry {
+                    locals,
+                    html: output.html.clone(),
+                    status: output.status,
+                    head: output.head.clone(),
+                };
+                cache.insert(key, entry);
+            }
             return (ssr_data, output);
         }
-        let values = futures_util::future::join_all(wanted.iter().map(|key| async move {
-            let (name, args) = split_key(key);
-            let args = args.unwrap_or("{}");
-            match resolve_context(shared, ctx, name, args.as_bytes()).await {
-                Ok(value) => value,
-                Err(error) => failure_marker(name, &error),
-            }
-        }))
-        .await;
-        locals.extend(wanted.into_iter().zip(values));
+        locals.extend(resolve_all(wanted).await);
     }
 }
 

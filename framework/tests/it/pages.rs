@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 
 /// Renders `url` with whatever `$local` holds; reports the instances it needs but lacks.
 const BUNDLE: &str = r#"
+let renders = 0;
 globalThis.__mizanRender = function (requestJson) {
   var request = JSON.parse(requestJson);
   var local = request.ssrData["$local"] || {};
@@ -30,6 +31,10 @@ globalThis.__mizanRender = function (requestJson) {
     if (outer !== undefined) use('sum?{"a":' + outer + ',"b":10}');
   } else if (request.url === "/endless") {
     use('sum?{"a":' + Object.keys(local).length + ',"b":0}');
+  } else if (request.url.startsWith("/counted")) {
+    use("tick?{}");
+    if (missing.length === 0) renders += 1;
+    html.push("render #" + renders);
   } else if (request.url === "/loop") {
     while (true) {}
   } else if (request.url === "/throw") {
@@ -45,6 +50,12 @@ globalThis.__mizanRender = function (requestJson) {
 "#;
 
 static LAUNCHES: AtomicUsize = AtomicUsize::new(0);
+static TICK: AtomicUsize = AtomicUsize::new(0);
+
+#[mizan::client(context = "local")]
+async fn tick() -> mizan::Result<u32> {
+    Ok(TICK.load(Ordering::SeqCst) as u32)
+}
 
 /// Strings that break naive embedding of JSON in a `<script>` element.
 const NASTY: &str = include_str!("../../../js/test/fixtures/ssr-escaping.json");
@@ -88,13 +99,16 @@ async fn page(url: &str) -> (StatusCode, String, Value) {
 
 /// Requests `urls` in turn from one app rendering within `limits`.
 async fn pages(urls: &[&str], limits: mizan::SsrLimits) -> Vec<(StatusCode, String, Value)> {
+    pages_of(urls, |mizan| mizan.ssr_limits(limits)).await
+}
+
+/// Requests `urls` in turn from one app, configured by `configure`.
+async fn pages_of(urls: &[&str], configure: impl FnOnce(Mizan) -> Mizan) -> Vec<(StatusCode, String, Value)> {
     let dist = frontend();
-    let app = Mizan::new()
-        .functions(mizan::fns![sum, launch, nasty])
-        .frontend(Frontend::from_dist(&dist))
-        .ssr_limits(limits)
-        .build()
-        .unwrap();
+    let app =
+        configure(Mizan::new().functions(mizan::fns![sum, launch, nasty, tick]).frontend(Frontend::from_dist(&dist)))
+            .build()
+            .unwrap();
     let app = test::init_service(actix_web::App::new().configure(move |cfg| app.configure(cfg))).await;
     let mut out = Vec::new();
     for url in urls {
@@ -197,4 +211,44 @@ async fn in_dev_mode_a_rebuilt_frontend_is_used_without_a_restart() {
         assert!(html.contains(if dev { "version 2" } else { "version 1" }), "{html}");
         std::fs::remove_dir_all(dist).unwrap();
     }
+}
+
+#[actix_web::test]
+async fn the_page_cache_reuses_renders_only_for_identical_data() {
+    let texts = |answers: Vec<(StatusCode, String, Value)>| -> Vec<String> {
+        answers
+            .into_iter()
+            .map(|(_, html, _)| {
+                let at = html.find("render #").expect("a counted page");
+                html[at..at + "render #1".len()].to_owned()
+            })
+            .collect()
+    };
+    TICK.store(0, Ordering::SeqCst);
+    let cached =
+        texts(pages_of(&["/counted", "/counted", "/counted?other", "/counted"], |m| m.page_cache(1 << 20)).await);
+    assert_eq!(cached, ["render #1", "render #1", "render #2", "render #1"], "same URL and data: reused");
+
+    let uncached = texts(pages_of(&["/counted", "/counted"], |m| m).await);
+    assert_eq!(uncached, ["render #1", "render #2"], "off by default");
+
+    // A local context's value changes: the data differs, so the page is rendered again.
+    let dist = frontend();
+    let app = Mizan::new()
+        .functions(mizan::fns![tick])
+        .frontend(Frontend::from_dist(&dist))
+        .page_cache(1 << 20)
+        .build()
+        .unwrap();
+    let app = test::init_service(actix_web::App::new().configure(move |cfg| app.configure(cfg))).await;
+    let body = |app| async move {
+        let response = test::call_service(app, TestRequest::get().uri("/counted").to_request()).await;
+        String::from_utf8(test::read_body(response).await.to_vec()).unwrap()
+    };
+    assert!(body(&app).await.contains("render #1"));
+    assert!(body(&app).await.contains("render #1"));
+    TICK.store(5, Ordering::SeqCst);
+    let html = body(&app).await;
+    assert!(html.contains("render #2") && html.contains(r#""tick?{}":5"#), "{html}");
+    std::fs::remove_dir_all(dist).unwrap();
 }
