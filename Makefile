@@ -78,6 +78,7 @@ clean: ## Remove build outputs
 	rm -rf example-app/frontend/dist js/dist
 
 .PHONY: bench
-bench: frontend ## Benchmarks (release build): RPC throughput vs bare actix, SSR render time
+bench: frontend ## Benchmarks (release build): RPC throughput vs bare actix, SSR render time, page throughput
 	bash build/bench-rpc.sh
 	$(CARGO) bench -p mizan-ssr --bench render -- $(CURDIR)/example-app/frontend/dist/server.js
+	bash build/bench-pages.sh
