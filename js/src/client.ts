@@ -2,6 +2,7 @@ import { documentCookies, readCookie } from "./cookie.js";
 import { errorFromFetchFailure, errorFromResponse, MizanError, NETWORK_ERROR, NO_STATUS } from "./error.js";
 import { API_PREFIX, CSRF_COOKIE, CSRF_HEADER } from "./protocol.gen.js";
 import { MizanSocket, socketUrl, type ReconnectOptions, type WebSocketFactory } from "./socket.js";
+import { isRecord } from "./json.js";
 
 export type FetchFunction = typeof fetch;
 
@@ -28,10 +29,6 @@ export interface RequestOptions {
 
 /** Receives the keys of an `invalidate` list sent with a call result. */
 export type InvalidationListener = (keys: readonly string[]) => void;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function reportListenerError(error: unknown): void {
   const report = (globalThis as { reportError?: (e: unknown) => void }).reportError;

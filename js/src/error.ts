@@ -1,4 +1,5 @@
 import { CONTEXT_ERROR_KEY, ERROR_CODES, ERROR_STATUS, type ErrorCode } from "./protocol.gen.js";
+import { isRecord } from "./json.js";
 
 /**
  * Client-side code for a request that never produced a Mizan answer: `fetch`
@@ -93,10 +94,6 @@ export function isAbortError(error: unknown): boolean {
     error !== null &&
     (error as { name?: unknown }).name === "AbortError"
   );
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function parseFields(value: unknown): FieldErrors | undefined {

@@ -3,6 +3,7 @@ import type { ReactElement } from "react";
 import { renderToString } from "react-dom/server.browser";
 import { collectRender, type RenderScope } from "./ssr-collect.js";
 import type { SsrData } from "./ssr-data.js";
+import { isRecord } from "./json.js";
 
 /** What the server asks the renderer for, as JSON. */
 export interface RenderRequest {
@@ -29,10 +30,6 @@ export interface RenderResult {
 
 /** The function the server calls: a JSON `RenderRequest` in, a JSON `RenderResult` out. */
 export type RenderFunction = (requestJson: string) => string;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** Parses and checks a render request. */
 export function parseRenderRequest(requestJson: string): RenderRequest {

@@ -1,5 +1,6 @@
 import { errorFromResponse, isProtocolErrorCode, MizanError, NETWORK_ERROR, NO_STATUS } from "./error.js";
 import { ERROR_STATUS } from "./protocol.gen.js";
+import { isRecord } from "./json.js";
 
 /**
  * The channel socket: one WebSocket per client (per browser tab) at
@@ -73,10 +74,6 @@ interface Entry {
 }
 
 const OPEN = 1;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 export class MizanSocket {
   private readonly options: MizanSocketOptions;

@@ -1,4 +1,5 @@
 import { SSR_DATA_GLOBAL, SSR_LOCAL_KEY } from "./protocol.gen.js";
+import { isRecord } from "./json.js";
 
 /**
  * Data the server rendered with, embedded in the page for hydration: global
@@ -6,10 +7,6 @@ import { SSR_DATA_GLOBAL, SSR_LOCAL_KEY } from "./protocol.gen.js";
  * keyed by `name?{canonical json args}`.
  */
 export type SsrData = Record<string, unknown> & { $local?: Record<string, unknown> };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /**
  * Reads `window.__MIZAN_SSR_DATA__`. Returns `undefined` where there is no

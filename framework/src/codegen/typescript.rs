@@ -221,7 +221,8 @@ pub fn reference_name(reference: &str) -> &str {
     reference.rsplit('/').next().unwrap_or(reference)
 }
 
-fn literal(value: &Value) -> String {
+/// `value` as a JSON (and so TypeScript) literal.
+pub(crate) fn literal(value: &Value) -> String {
     serde_json::to_string(value).expect("JSON values serialise")
 }
 

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use super::typescript::{property_name, reference_name};
+use super::typescript::{literal, property_name, reference_name};
 
 /// The schema extension holding a field's validation rules.
 pub(super) const RULES_EXTENSION: &str = "x-mizan-rules";
@@ -283,10 +283,6 @@ fn union(mut parts: Vec<String>) -> String {
         1 => parts.remove(0),
         _ => format!("z.union([{}])", parts.join(", ")),
     }
-}
-
-fn literal(value: &Value) -> String {
-    serde_json::to_string(value).expect("JSON values serialise")
 }
 
 fn js_string(text: &str) -> String {
