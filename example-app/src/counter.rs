@@ -15,6 +15,7 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         let mut migrations = mizan::db::framework_migrations();
         migrations.push(Box::new(CreateCounters));
+        migrations.push(Box::new(crate::forms::CreateContactMessages));
         migrations
     }
 }

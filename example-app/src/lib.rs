@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod counter;
+pub mod forms;
 
 use mizan::{Frontend, Mizan};
 
@@ -25,8 +26,10 @@ pub fn app() -> Mizan {
             api::counter,
             api::increment,
             api::greet,
-            api::wave
+            api::wave,
+            forms::contact_stats
         ])
+        .functions(mizan::forms![forms::ContactForm, forms::SignupForm])
         .functions(mizan::auth::functions())
         .frontend(Frontend::from_dist(FRONTEND_DIST))
         .codegen_output(GENERATED_CLIENT)

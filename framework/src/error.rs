@@ -100,6 +100,18 @@ impl Error {
         Self::new(ErrorCode::Validation, "the arguments are not valid").with_fields(fields)
     }
 
+    /// `VALIDATION` (400) with one message for one field, e.g. from a form's server-side check:
+    /// `Error::invalid_field("email", "this address is already subscribed")`.
+    pub fn invalid_field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::validation(FieldErrors::from([(field.into(), vec![message.into()])]))
+    }
+
+    /// `VALIDATION` (400) with a message about the whole form rather than one field (under
+    /// [`FORM_ERROR_KEY`](crate::protocol::FORM_ERROR_KEY)); the form hook shows it as `formError`.
+    pub fn invalid_form(message: impl Into<String>) -> Self {
+        Self::invalid_field(crate::protocol::FORM_ERROR_KEY, message)
+    }
+
     /// `NOT_FOUND` (404).
     pub fn not_found(message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(ErrorCode::NotFound, message)

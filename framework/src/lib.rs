@@ -47,6 +47,7 @@ mod csrf;
 mod ctx;
 pub mod db;
 mod error;
+pub mod forms;
 pub mod invalidation;
 pub mod pages;
 pub mod protocol;
@@ -60,6 +61,7 @@ pub use broadcast::Broadcaster;
 pub use config::{Config, ConfigError};
 pub use ctx::Ctx;
 pub use error::{ClientError, Error, ErrorCode, FieldErrors, Result};
+pub use forms::Form;
 pub use invalidation::context_key;
 /// Marks an async function as callable from the client.
 ///
@@ -162,6 +164,49 @@ pub use mizan_macros::ClientError;
 /// Without it, codegen still mirrors the rules `schemars` reads (lengths, ranges, email, URL)
 /// with the server's default messages. Arguments of `#[mizan::client]` functions need nothing.
 pub use mizan_macros::rules;
+/// Declares a form: a struct whose fields are the form's fields, with `validator` rules and
+/// `#[field(...)]` metadata. Implement [`Form`] for it and register it with [`forms!`].
+///
+/// Put it above the derives (`Deserialize`, `JsonSchema`, `validator::Validate`):
+///
+/// ```
+/// #[mizan::form(name = "newsletter", title = "Stay in touch", invalidates = ["subscribers"])]
+/// #[derive(serde::Deserialize, schemars::JsonSchema, validator::Validate)]
+/// pub struct NewsletterForm {
+///     #[field(label = "Email", placeholder = "you@example.com")]
+///     #[validate(email(message = "enter a valid email address"))]
+///     pub email: String,
+///     #[field(label = "How often", choices = [("weekly", "Every week"), ("monthly", "Every month")], initial = "weekly")]
+///     pub frequency: String,
+///     #[field(label = "I agree to the terms", help = "You can unsubscribe at any time.")]
+///     pub agree: bool,
+/// }
+/// ```
+///
+/// # Arguments of the attribute
+///
+/// | argument | meaning |
+/// |---|---|
+/// | `name = "contact"` | required: the functions are `contact.schema`, `contact.validate`, `contact.submit`; the hook `useContactForm()` |
+/// | `title = "..."` | the form's title (default: the name in words) |
+/// | `auth = ...` | who may use the form, as in [`client`] (applies to all three functions) |
+/// | `invalidates = [...]` | contexts the client refetches after a successful submission |
+/// | `body_limit = <bytes>` | the request-body limit of the form's functions |
+///
+/// # Field metadata: `#[field(...)]`
+///
+/// | option | meaning |
+/// |---|---|
+/// | `label = "..."` | the label (default: the field name in words) |
+/// | `help = "..."` | help text |
+/// | `placeholder = "..."` | the input's placeholder |
+/// | `widget = "..."` | `text`, `email`, `password`, `textarea`, `number`, `checkbox`, `select`, `radio`, `date`, `datetime-local`, `time`, `url`, `tel` or `hidden` (default: from the type and rules, see [`forms::Widget`]) |
+/// | `initial = <value>` | the starting value (any expression `serde_json::json!` accepts) |
+/// | `choices = [(value, "label"), ...]` | the options of a select (default for enums: their values) |
+///
+/// Field rules are `validator`'s `#[validate(...)]`, carried with their messages into the
+/// generated Zod schema.
+pub use mizan_macros::form;
 /// Render limits and errors of the embedded renderer.
 pub use mizan_ssr::{Limits as SsrLimits, SsrError};
 pub use pages::Frontend;

@@ -14,6 +14,9 @@ pub const SSR_LOCAL_KEY: &str = "$local";
 /// Key marking a global context that failed inside the context bundle:
 /// `{"counter": {"$error": {"code": "INTERNAL", "message": "..."}}}`.
 pub const CONTEXT_ERROR_KEY: &str = "$error";
+/// Key of form-level messages (not tied to one field) in a `VALIDATION` error's `fields`,
+/// as Django's `NON_FIELD_ERRORS`: `{"fields": {"__all__": ["sign-ups are closed"]}}`.
+pub const FORM_ERROR_KEY: &str = "__all__";
 /// Header carrying the correlation id of every response.
 pub const REQUEST_ID_HEADER: &str = "X-Request-Id";
 

@@ -6,6 +6,7 @@ export {
   CSRF_HEADER,
   ERROR_CODES,
   ERROR_STATUS,
+  FORM_ERROR_KEY,
   SSR_DATA_GLOBAL,
   SSR_LOCAL_KEY,
   type ErrorCode,
@@ -63,6 +64,18 @@ export * as rules from "./rules.js";
 export { z } from "zod";
 
 // React layer.
+export {
+  useMizanForm,
+  type FormChoice,
+  type FormDefinition,
+  type FormFieldMeta,
+  type FormStatus,
+  type FormValidationMode,
+  type FormWidget,
+  type UseMizanFormOptions,
+  type UseMizanFormReturn,
+} from "./react/form.js";
+export type { FieldValues } from "react-hook-form";
 export { createLocalContext, type LocalContext, type LocalProviderProps } from "./react/local.js";
 export { PageMeta, PageStatus, PageTitle } from "./react/page.js";
 export { createMizanQueryClient, MizanProvider, type MizanProviderProps } from "./react/provider.js";

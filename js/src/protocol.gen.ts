@@ -6,6 +6,7 @@ export const CSRF_HEADER = "X-CSRF-Token";
 export const SSR_DATA_GLOBAL = "__MIZAN_SSR_DATA__";
 export const SSR_LOCAL_KEY = "$local";
 export const CONTEXT_ERROR_KEY = "$error";
+export const FORM_ERROR_KEY = "__all__";
 export const ERROR_CODES = ["BAD_REQUEST", "VALIDATION", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "METHOD_NOT_ALLOWED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "RATE_LIMITED", "INTERNAL", "UNAVAILABLE"] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 export const ERROR_STATUS: Record<ErrorCode, number> = {

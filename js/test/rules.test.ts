@@ -2,6 +2,7 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { z } from "zod";
 import CASES from "./fixtures/validation-cases.json" with { type: "json" };
+import FORM_CASES from "./fixtures/form-cases.json" with { type: "json" };
 import { MizanError } from "../src/index.js";
 import {
   isTransferError,
@@ -9,6 +10,8 @@ import {
   CommandSchema,
   EventSchema,
   RulebookInputSchema,
+  rulesForm,
+  RulesSubmitInputSchema,
   ShapeSchema,
   type Command,
   type Event,
@@ -46,6 +49,29 @@ describe("the generated Zod schema and the server agree", () => {
       expect(result.success).toBe(false);
       expect(fieldErrors(result.error!)).toEqual(errors);
     }
+  });
+});
+
+describe("a form's generated Zod schema and the server's form agree", () => {
+  // The server's side: `a_form_answers_every_validation_case_like_its_zod_schema` in
+  // framework/tests/it/codegen.rs (the call's cases, plus form-only ones for missing fields).
+  it.each([...(CASES as Case[]), ...(FORM_CASES as Case[])])("$name", ({ input, errors }) => {
+    const result = RulesSubmitInputSchema.safeParse(input);
+    if (errors === null) {
+      expect(result.success, JSON.stringify(result.error?.issues)).toBe(true);
+    } else {
+      expect(result.success).toBe(false);
+      expect(fieldErrors(result.error!)).toEqual(errors);
+    }
+  });
+
+  it("is the schema the form definition validates with", () => {
+    expect(rulesForm.schema).toBe(RulesSubmitInputSchema);
+    expect(rulesForm.fields.map((field) => field.name)).toEqual([
+      "name", "code", "age", "ratio", "email", "homepage", "slug", "tags", "motto", "nickname", "password", "confirm", "address",
+    ]);
+    expect(rulesForm.fields.find((field) => field.name === "password")?.widget).toBe("password");
+    expect(rulesForm.fields.find((field) => field.name === "homepage")?.required).toBe(false);
   });
 });
 

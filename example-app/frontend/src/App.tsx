@@ -1,6 +1,7 @@
 import { PageStatus, PageTitle } from "@mizan/react";
 import { useEffect, useState, type FormEvent } from "react";
 import { Account } from "./Account";
+import { ContactPage, SignupPage } from "./FormPages";
 import { GreetPage } from "./GreetPage";
 import { useCounter, useEcho, useIncrement, useServerTime } from "./mizan.gen";
 
@@ -21,6 +22,8 @@ export function App({ url }: { url: string }) {
         <nav className="nav">
           <a href="/">Home</a>
           <a href="/greet">Greetings</a>
+          <a href="/contact">Contact</a>
+          <a href="/signup">Sign up</a>
         </nav>
         <p className="muted">
           Server time: <time data-testid="server-time" dateTime={serverTime.iso}>{serverTime.iso}</time>
@@ -30,6 +33,10 @@ export function App({ url }: { url: string }) {
         <Home hydrated={hydrated} />
       ) : pathname === "/greet" ? (
         <GreetPage hydrated={hydrated} initialName={queryParam(query, "name") ?? ""} />
+      ) : pathname === "/contact" ? (
+        <ContactPage hydrated={hydrated} />
+      ) : pathname === "/signup" ? (
+        <SignupPage hydrated={hydrated} />
       ) : (
         <NotFound pathname={pathname} />
       )}

@@ -3,6 +3,7 @@
 
 mod cli;
 mod codegen;
+mod forms;
 mod pages;
 mod rpc;
 

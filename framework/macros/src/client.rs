@@ -19,7 +19,7 @@ enum Kind {
 
 /// Who may call the function.
 #[derive(Debug, Clone)]
-enum Auth {
+pub(crate) enum Auth {
     Anonymous,
     Authenticated,
     Staff,
@@ -29,12 +29,12 @@ enum Auth {
 
 /// The macro's arguments.
 #[derive(Debug, Default)]
-struct Options {
-    name: Option<LitStr>,
+pub(crate) struct Options {
+    pub(crate) name: Option<LitStr>,
     kind: Option<(Kind, Span)>,
-    auth: Option<Auth>,
-    invalidates: Option<Vec<LitStr>>,
-    body_limit: Option<Expr>,
+    pub(crate) auth: Option<Auth>,
+    pub(crate) invalidates: Option<Vec<LitStr>>,
+    pub(crate) body_limit: Option<Expr>,
 }
 
 const ACCEPTED: &str = "`#[mizan::client]` accepts `name = \"...\"`, `context = \"global\" | \"local\"`, \
@@ -57,17 +57,17 @@ fn is_field_attribute(attr: &syn::Attribute) -> bool {
 
 /// Collects errors so that one compile shows all of them.
 #[derive(Default)]
-struct Errors(Option<syn::Error>);
+pub(crate) struct Errors(Option<syn::Error>);
 
 impl Errors {
-    fn push(&mut self, error: syn::Error) {
+    pub(crate) fn push(&mut self, error: syn::Error) {
         match &mut self.0 {
             Some(existing) => existing.combine(error),
             None => self.0 = Some(error),
         }
     }
 
-    fn finish(self) -> syn::Result<()> {
+    pub(crate) fn finish(self) -> syn::Result<()> {
         self.0.map_or(Ok(()), Err)
     }
 }
@@ -82,7 +82,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
     Ok(emit(&function, &options, &params))
 }
 
-fn parse_options(attr: TokenStream, errors: &mut Errors) -> Options {
+pub(crate) fn parse_options(attr: TokenStream, errors: &mut Errors) -> Options {
     let mut options = Options::default();
     let metas = match Punctuated::<Meta, Token![,]>::parse_terminated.parse2(attr) {
         Ok(metas) => metas,
@@ -159,14 +159,14 @@ fn parse_options(attr: TokenStream, errors: &mut Errors) -> Options {
     options
 }
 
-fn string(expr: &Expr) -> Option<LitStr> {
+pub(crate) fn string(expr: &Expr) -> Option<LitStr> {
     match expr {
         Expr::Lit(ExprLit { lit: Lit::Str(value), .. }) => Some(value.clone()),
         _ => None,
     }
 }
 
-fn parse_auth(value: &Expr) -> syn::Result<Auth> {
+pub(crate) fn parse_auth(value: &Expr) -> syn::Result<Auth> {
     const HELP: &str = "`auth` expects `true`, `\"staff\"`, `\"superuser\"` or the path of an async predicate \
 `async fn(&mizan::Ctx) -> mizan::Result<bool>`";
     match value {
@@ -267,13 +267,7 @@ fn validate(function: &ItemFn, options: &Options, params: &[Param], errors: &mut
         }
     }
     if let Some(name) = &options.name {
-        let value = name.value();
-        let valid = value.split('.').all(|part| {
-            let mut chars = part.chars();
-            chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-                && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        });
-        if !valid {
+        if !is_valid_name(&name.value()) {
             errors.push(syn::Error::new(
                 name.span(),
                 "invalid name: use letters, digits and `_`, optionally in dotted parts (`contact.submit`)",
@@ -292,16 +286,7 @@ fn emit(function: &ItemFn, options: &Options, params: &[Param]) -> TokenStream {
         Kind::LocalContext => quote!(LocalContext),
     };
     let doc = crate::doc::doc_comment(&function.attrs);
-    let auth = match options.auth.as_ref().unwrap_or(&Auth::Anonymous) {
-        Auth::Anonymous => quote!(Anonymous),
-        Auth::Authenticated => quote!(Authenticated),
-        Auth::Staff => quote!(Staff),
-        Auth::Superuser => quote!(Superuser),
-        Auth::Predicate(path) => {
-            let text = quote!(#path).to_string().replace(' ', "");
-            quote!(Custom(#text))
-        }
-    };
+    let auth = auth_level(options.auth.as_ref());
     let predicate = match &options.auth {
         Some(Auth::Predicate(path)) => {
             let ctx = format_ident!("__mizan_ctx");
@@ -427,6 +412,28 @@ fn emit(function: &ItemFn, options: &Options, params: &[Param]) -> TokenStream {
             }
         }
     }
+}
+
+/// The `AuthLevel` variant of an `auth = ...` argument (anonymous without one).
+pub(crate) fn auth_level(auth: Option<&Auth>) -> TokenStream {
+    match auth.unwrap_or(&Auth::Anonymous) {
+        Auth::Anonymous => quote!(Anonymous),
+        Auth::Authenticated => quote!(Authenticated),
+        Auth::Staff => quote!(Staff),
+        Auth::Superuser => quote!(Superuser),
+        Auth::Predicate(path) => {
+            let text = quote!(#path).to_string().replace(' ', "");
+            quote!(Custom(#text))
+        }
+    }
+}
+
+/// Checks a registered name: letters, digits and `_`, in dotted parts.
+pub(crate) fn is_valid_name(value: &str) -> bool {
+    value.split('.').all(|part| {
+        let mut chars = part.chars();
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
 }
 
 /// `E` of a `-> Result<T, E>` return type (any path ending in `Result` with two arguments).

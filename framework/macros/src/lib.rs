@@ -6,6 +6,7 @@ use proc_macro::TokenStream;
 mod client;
 mod client_error;
 mod doc;
+mod form;
 mod rules;
 
 /// Marks an async function as callable from the client. See `mizan::client`.
@@ -18,6 +19,12 @@ pub fn client(attr: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_derive(ClientError, attributes(client_error))]
 pub fn derive_client_error(input: TokenStream) -> TokenStream {
     client_error::expand(input.into()).unwrap_or_else(syn::Error::into_compile_error).into()
+}
+
+/// Declares a form: field metadata, rules for the client, the form's name. See `mizan::form`.
+#[proc_macro_attribute]
+pub fn form(attr: TokenStream, item: TokenStream) -> TokenStream {
+    form::expand(attr.into(), item.into()).unwrap_or_else(syn::Error::into_compile_error).into()
 }
 
 /// Carries a struct's `#[validate]` rules into its JSON Schema for codegen. See `mizan::rules`.

@@ -14,7 +14,7 @@ use super::sessions::SESSION_COOKIE;
 use super::users::{self, CreateUserError, NewUser};
 use super::{Accounts, User};
 use crate::registry::FunctionDef;
-use crate::{Ctx, Error, ErrorCode, FieldErrors};
+use crate::{Ctx, Error, ErrorCode};
 
 /// The logged-in user as the client sees it (`useCurrentUser()`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
@@ -51,12 +51,6 @@ pub fn functions() -> Vec<FunctionDef> {
 /// The same answer for an unknown user, a wrong password and an inactive account.
 fn invalid_credentials() -> Error {
     Error::new(ErrorCode::Unauthenticated, "invalid username or password")
-}
-
-fn field_error(field: &str, message: &str) -> Error {
-    let mut fields = FieldErrors::new();
-    fields.insert(field.to_owned(), vec![message.to_owned()]);
-    Error::validation(fields)
 }
 
 /// Runs the (CPU-heavy) password check off the worker thread.
@@ -146,17 +140,24 @@ pub async fn signup(
     #[validate(email)] email: String,
     #[validate(length(min = 8, max = 1024, message = "use 8 to 1024 characters"))] password: String,
 ) -> mizan::Result<CurrentUser> {
+    sign_up(ctx, &username, &email, &password).await
+}
+
+/// Creates an account and logs it in, as `auth.signup` does: for an app's own sign-up form.
+/// A taken or invalid username, an invalid email and a refused password come back as
+/// `VALIDATION` errors on `username`, `email` and `password`.
+pub async fn sign_up(ctx: &Ctx, username: &str, email: &str, password: &str) -> mizan::Result<CurrentUser> {
     let accounts = ctx.accounts()?;
     let db = ctx.db()?;
-    let new = NewUser { username: &username, email: &email, password: &password, is_staff: false, is_superuser: false };
+    let new = NewUser { username, email, password, is_staff: false, is_superuser: false };
     let user = match users::create_user(db, new).await {
         Ok(user) => user,
-        Err(CreateUserError::UsernameTaken(_)) => return Err(field_error("username", "this username is taken")),
+        Err(CreateUserError::UsernameTaken(_)) => return Err(Error::invalid_field("username", "this username is taken")),
         Err(CreateUserError::InvalidUsername) => {
-            return Err(field_error("username", "use letters, digits and @ . + - _"));
+            return Err(Error::invalid_field("username", "use letters, digits and @ . + - _"));
         }
-        Err(CreateUserError::InvalidEmail) => return Err(field_error("email", "must be a valid email address")),
-        Err(CreateUserError::InvalidPassword(reason)) => return Err(field_error("password", &reason)),
+        Err(CreateUserError::InvalidEmail) => return Err(Error::invalid_field("email", "must be a valid email address")),
+        Err(CreateUserError::InvalidPassword(reason)) => return Err(Error::invalid_field("password", reason)),
         Err(CreateUserError::Database(error)) => return Err(error.into()),
     };
     start_session(ctx, accounts, user.id).await?;
@@ -179,7 +180,7 @@ pub async fn change_password(
     if old_password.len() > MAX_PASSWORD_BYTES
         || !verify(old_password, Some(stored.password_hash.clone())).await?.matches
     {
-        return Err(field_error("old_password", "the current password is wrong"));
+        return Err(Error::invalid_field("old_password", "the current password is wrong"));
     }
     let mut active: users::entity::ActiveModel = stored.into();
     active.password_hash = Set(hash(new_password).await?);

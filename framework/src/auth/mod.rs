@@ -50,7 +50,7 @@ impl Authenticator for Anonymous {
     }
 }
 
-pub use functions::{functions, CurrentUser};
+pub use functions::{functions, sign_up, CurrentUser};
 
 /// Sessions and login throttling of an app with a database.
 #[derive(Debug)]

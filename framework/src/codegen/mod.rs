@@ -21,7 +21,7 @@ use serde_json::Value;
 
 pub use protocol::protocol_typescript;
 
-use crate::registry::{FunctionDef, FunctionKind, Registry};
+use crate::registry::{FormRole, FunctionDef, FunctionKind, Registry};
 use names::{camel_case, pascal_case};
 use typescript::{object_fields, ts_type, TypeError};
 
@@ -171,21 +171,42 @@ pub fn generate_files(registry: &Registry, options: &Options, types_file: &str) 
             FunctionKind::Call | FunctionKind::LocalContext => {
                 let input_name = format!("{pascal}Input");
                 claim(&input_name, format!("`{}`", function.name()))?;
-                let input_schema = prepare(schemas.inputs[function.name()].clone());
-                section.push_str(
-                    &interface(&input_name, &input_schema, &format!("Arguments of `{}`.", function.name()))
-                        .map_err(type_error)?,
-                );
-                claim(&format!("{input_name}Schema"), format!("`{}`", function.name()))?;
-                section.push_str(&zod_const(
-                    &input_name,
-                    &input_schema,
-                    &format!("the arguments of `{}`", function.name()),
-                ));
-                imports.insert("z");
+                let form = function.form();
+                let mut input_schema = prepare(schemas.inputs[function.name()].clone());
+                match &form {
+                    // `<form>.validate` takes any part of the values `<form>.submit` takes.
+                    Some((FormRole::Validate, schema)) => {
+                        let _ = writeln!(
+                            section,
+                            "/** Arguments of `{}`: any of the form's fields. */\nexport type {input_name} = Partial<{}SubmitInput>;\n",
+                            function.name(),
+                            pascal_case(&schema.name),
+                        );
+                    }
+                    _ => {
+                        if let Some((FormRole::Submit, _)) = &form {
+                            require_fields(&mut input_schema);
+                        }
+                        section.push_str(
+                            &interface(&input_name, &input_schema, &format!("Arguments of `{}`.", function.name()))
+                                .map_err(type_error)?,
+                        );
+                        claim(&format!("{input_name}Schema"), format!("`{}`", function.name()))?;
+                        section.push_str(&zod_const(
+                            &input_name,
+                            &input_schema,
+                            &format!("the arguments of `{}`", function.name()),
+                        ));
+                        imports.insert("z");
+                    }
+                }
                 if function.kind() == FunctionKind::Call {
                     call_section(&mut section, function, &camel, &pascal, &input_name, &output, &mut claim)?;
                     imports.extend(["callFunction", "useCall", "type CallOptions", "type CallState"]);
+                    if let Some((FormRole::Submit, schema)) = &form {
+                        form_section(&mut section, &schema, &camel, &input_name, &output, &mut claim)?;
+                        imports.extend(["useMizanForm", "type FormDefinition", "type UseMizanFormOptions", "type UseMizanFormReturn"]);
+                    }
                 } else {
                     if input_schema.pointer("/properties/children").is_some() {
                         return Err(type_error(TypeError {
@@ -409,6 +430,88 @@ fn call_section(
         name = function.name(),
     );
     Ok(())
+}
+
+/// A form's submitted values are checked like the server checks them: a required field that
+/// is missing (or null) gets the server's "is required" message rather than a type error.
+fn require_fields(schema: &mut Value) {
+    let required: Vec<String> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|names| names.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .unwrap_or_default();
+    let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else { return };
+    for name in required {
+        let Some(Value::Object(property)) = properties.get_mut(&name) else { continue };
+        let rules = property.entry(zod::RULES_EXTENSION).or_insert_with(|| Value::Array(Vec::new()));
+        if let Value::Array(rules) = rules {
+            if !rules.iter().any(|rule| rule.get("rule").and_then(Value::as_str) == Some("required")) {
+                rules.push(serde_json::json!({ "rule": "required" }));
+            }
+        }
+    }
+}
+
+/// `<name>Form` (fields, Zod schema, submit function) and `use<Name>Form()` of a form.
+fn form_section(
+    section: &mut String,
+    form: &crate::forms::FormSchema,
+    submit: &str,
+    input_name: &str,
+    output: &str,
+    claim: &mut impl FnMut(&str, String) -> Result<(), CodegenError>,
+) -> Result<(), CodegenError> {
+    let (definition, hook) = (format!("{}Form", camel_case(&form.name)), format!("use{}Form", pascal_case(&form.name)));
+    let owner = || format!("form `{}`", form.name);
+    claim(&definition, owner())?;
+    claim(&hook, owner())?;
+    let mut fields = String::new();
+    for field in &form.fields {
+        // The rules are in the Zod schema; the rest in declaration order.
+        let widget = serde_json::to_value(field.widget).expect("widgets serialise");
+        let mut entry = vec![
+            ("name", Value::String(field.name.clone())),
+            ("label", Value::String(field.label.clone())),
+            ("widget", widget),
+            ("required", Value::Bool(field.required)),
+        ];
+        let optional = [
+            ("help", field.help.clone().map(Value::String)),
+            ("placeholder", field.placeholder.clone().map(Value::String)),
+            ("initial", field.initial.clone()),
+            ("choices", field.choices.as_ref().map(|choices| serde_json::to_value(choices).expect("choices serialise"))),
+        ];
+        entry.extend(optional.into_iter().filter_map(|(key, value)| value.map(|value| (key, value))));
+        let entry: Vec<String> =
+            entry.iter().map(|(key, value)| format!("{key}: {}", object_literal(value))).collect();
+        let _ = writeln!(fields, "    {{ {} }},", entry.join(", "));
+    }
+    let _ = writeln!(
+        section,
+        "\n/** {title}: the `{name}` form's fields, Zod schema and submit function. */\nexport const {definition}: FormDefinition<{input_name}, {output}> = {{\n  name: {name:?},\n  title: {title_literal},\n  fields: [\n{fields}  ],\n  schema: {input_name}Schema,\n  submit: {submit},\n}};\n",
+        title = form.title.replace("*/", "* /"),
+        name = form.name,
+        title_literal = typescript::literal(&Value::String(form.title.clone())),
+    );
+    let _ = writeln!(
+        section,
+        "/**\n * React hook of the `{name}` form: react-hook-form validating with the form's Zod schema as\n * the user types, submitting with `{name}.submit`, server field errors mapped onto the fields.\n */\nexport function {hook}(\n  options?: UseMizanFormOptions<{input_name}, {output}>,\n): UseMizanFormReturn<{input_name}, {output}> {{\n  return useMizanForm({definition}, options);\n}}",
+        name = form.name,
+    );
+    Ok(())
+}
+
+/// `{ name: "email", label: "Email" }`: a JSON object as a TypeScript literal with bare keys.
+fn object_literal(value: &Value) -> String {
+    match value {
+        Value::Object(map) => {
+            let entries: Vec<String> =
+                map.iter().map(|(key, value)| format!("{}: {}", typescript::property_name(key), object_literal(value))).collect();
+            format!("{{ {} }}", entries.join(", "))
+        }
+        Value::Array(items) => format!("[{}]", items.iter().map(object_literal).collect::<Vec<_>>().join(", ")),
+        other => typescript::literal(other),
+    }
 }
 
 /// `fetch<Name>()`, `<NameProvider {...args}>` and `use<Name>()` of a local context.

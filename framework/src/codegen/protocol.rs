@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::protocol::{
-    ErrorCode, API_PREFIX, CONTEXT_ERROR_KEY, CSRF_COOKIE, CSRF_HEADER, SSR_DATA_GLOBAL, SSR_LOCAL_KEY,
+    ErrorCode, API_PREFIX, CONTEXT_ERROR_KEY, CSRF_COOKIE, CSRF_HEADER, FORM_ERROR_KEY, SSR_DATA_GLOBAL, SSR_LOCAL_KEY,
 };
 
 /// The TypeScript module holding the protocol's constants and error-code table.
@@ -18,6 +18,7 @@ pub fn protocol_typescript() -> String {
         ("SSR_DATA_GLOBAL", SSR_DATA_GLOBAL),
         ("SSR_LOCAL_KEY", SSR_LOCAL_KEY),
         ("CONTEXT_ERROR_KEY", CONTEXT_ERROR_KEY),
+        ("FORM_ERROR_KEY", FORM_ERROR_KEY),
     ] {
         let _ = writeln!(out, "export const {name} = {value:?};");
     }

@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 
 use super::IntoFunctionResult;
 use crate::auth::{AuthLevel, Predicate};
+use crate::forms::FormSchema;
 use crate::rpc::decode_arguments;
 use crate::validation::ValidateArguments;
 use crate::{Ctx, Error};
@@ -63,7 +64,19 @@ pub struct FunctionDef {
     input_schema: fn(&mut SchemaGenerator) -> Schema,
     output_schema: fn(&mut SchemaGenerator) -> Schema,
     error_schema: Option<fn(&mut SchemaGenerator) -> Schema>,
+    form: Option<(FormRole, fn() -> FormSchema)>,
     handler: Handler,
+}
+
+/// Which of a form's three functions a function is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormRole {
+    /// `<name>.schema`.
+    Schema,
+    /// `<name>.validate`.
+    Validate,
+    /// `<name>.submit`.
+    Submit,
 }
 
 impl FunctionDef {
@@ -93,8 +106,31 @@ impl FunctionDef {
             input_schema: A::json_schema,
             output_schema: output_schema::<R::Output>,
             error_schema: None,
+            form: None,
             handler,
         }
+    }
+
+    /// Defines a function from a handler that decodes its own arguments (forms do, to report
+    /// every missing field at once). `input_schema` describes what it accepts.
+    pub(crate) fn from_handler(
+        meta: FunctionMeta,
+        input_schema: fn(&mut SchemaGenerator) -> Schema,
+        output_schema: fn(&mut SchemaGenerator) -> Schema,
+        handler: Handler,
+    ) -> Self {
+        Self { meta, predicate: None, input_schema, output_schema, error_schema: None, form: None, handler }
+    }
+
+    /// Marks one of a form's functions, so codegen writes the form's definition and hook.
+    pub(crate) fn with_form(mut self, role: FormRole, schema: fn() -> FormSchema) -> Self {
+        self.form = Some((role, schema));
+        self
+    }
+
+    /// The form this function belongs to, and its role in it.
+    pub fn form(&self) -> Option<(FormRole, FormSchema)> {
+        self.form.map(|(role, schema)| (role, schema()))
     }
 
     /// Adds the predicate of `auth = path::to::predicate`.

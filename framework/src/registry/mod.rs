@@ -10,7 +10,7 @@ mod result;
 use std::collections::BTreeMap;
 use std::fmt;
 
-pub use function::{FunctionDef, FunctionKind, FunctionMeta, Handler};
+pub use function::{FormRole, FunctionDef, FunctionKind, FunctionMeta, Handler};
 pub use result::IntoFunctionResult;
 
 /// Implemented by `#[mizan::client]` for the type it generates beside each function.

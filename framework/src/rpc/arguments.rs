@@ -62,7 +62,7 @@ pub(crate) fn check_depth(body: &[u8], max: usize) -> Result<(), Error> {
 
 /// serde_json's message without its position suffix, with Rust type names replaced by JSON
 /// terms, prefixed with the path of the offending value when it is nested.
-fn describe(path: String, error: &serde_json::Error) -> String {
+pub(crate) fn describe(path: String, error: &serde_json::Error) -> String {
     let message = error.to_string();
     let message = message.rfind(" at line ").map_or(message.as_str(), |at| &message[..at]);
     let mut out = Vec::new();
@@ -77,6 +77,8 @@ fn describe(path: String, error: &serde_json::Error) -> String {
                 let rest = &name[name.trim_end_matches([',', ';', ':']).len()..];
                 format!("a valid value{rest}")
             }
+            // `unknown variant `x`, expected one of ...`: the value is the client's own.
+            "variant" if out.last().is_some_and(|last: &String| last == "unknown") => format!("value{punctuation}"),
             "struct" | "enum" | "variant" => {
                 // `expected struct Address` / `expected enum Topic`: hide the type name.
                 let name = words.next().unwrap_or_default();

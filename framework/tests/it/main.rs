@@ -9,6 +9,7 @@ mod contexts;
 mod database;
 mod defences;
 mod fixtures;
+mod forms;
 mod manifest;
 mod pages;
 mod support;

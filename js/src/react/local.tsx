@@ -1,8 +1,11 @@
 import { createContext, useContext, type Context, type ReactNode } from "react";
 import { useLocalContextQuery, type ContextQueryResult } from "./hooks.js";
 
-/** Props of a generated local context provider: the context's arguments, plus `children`. */
-export type LocalProviderProps<I extends object> = I & { children?: ReactNode };
+/**
+ * Props of a generated local context provider: the context's arguments, plus `children`.
+ * A context without arguments (`Record<string, never>`) takes only `children`.
+ */
+export type LocalProviderProps<I extends object> = (string extends keyof I ? unknown : I) & { children?: ReactNode };
 
 /** A local context's provider component and the hook that reads it. */
 export interface LocalContext<I extends object, O> {

@@ -15,6 +15,20 @@ export const AddressSchema: z.ZodType<Address> = z.object({
   zip: z.string().refine(rules.length({ equal: 5 }), "length must be exactly 5").nullable().optional(),
 });
 
+/** One option of a select or radio field. */
+export interface Choice {
+  /** The value sent. */
+  value: unknown;
+  /** What the user sees. */
+  label: string;
+}
+
+/** Zod schema of `Choice`, with the server's validation rules and messages. */
+export const ChoiceSchema: z.ZodType<Choice> = z.object({
+  value: z.unknown(),
+  label: z.string(),
+});
+
 /** Externally tagged (serde's default). */
 export type Command = "Stop" | { Go: { speed: number; }; } | { Turn: number; } | { Move: [number, number]; };
 
@@ -38,6 +52,72 @@ export const EventSchema: z.ZodType<Event> = z.union([
   z.object({ kind: z.literal("key"), data: z.string() }),
   z.object({ kind: z.literal("idle") }),
 ]);
+
+/** A field as the client sees it: metadata and the rules it must satisfy. */
+export interface FieldSchema {
+  /** The field's name in the submitted JSON. */
+  name: string;
+  /** Its label (default: the name in words, "first_name" → "First name"). */
+  label: string;
+  /** How it is shown. */
+  widget: Widget;
+  /** Whether a value must be sent (the field is not an `Option` and has no serde default). */
+  required: boolean;
+  /** Help text shown with the field. */
+  help?: string | null;
+  /** Placeholder of the input. */
+  placeholder?: string | null;
+  /** The value the field starts with. */
+  initial?: unknown;
+  /** The options of a select or radio field. */
+  choices?: Choice[] | null;
+  /** The `validator` rules of the field, with their parameters and messages (`[{"rule": "length", "min": 1, "message": "..."}]`). */
+  rules: unknown[];
+}
+
+/** Zod schema of `FieldSchema`, with the server's validation rules and messages. */
+export const FieldSchemaSchema: z.ZodType<FieldSchema> = z.object({
+  name: z.string(),
+  label: z.string(),
+  widget: z.lazy(() => WidgetSchema),
+  required: z.boolean(),
+  help: z.string().nullable().optional(),
+  placeholder: z.string().nullable().optional(),
+  initial: z.unknown().optional(),
+  choices: z.array(z.lazy(() => ChoiceSchema)).nullable().optional(),
+  rules: z.array(z.unknown()),
+});
+
+/** What `<name>.schema` answers: the form's name, title and fields in declaration order. */
+export interface FormSchema {
+  /** The form's name (`contact`). */
+  name: string;
+  /** Its title (`Contact us`). */
+  title: string;
+  /** The fields, in the order the struct declares them. */
+  fields: FieldSchema[];
+}
+
+/** Zod schema of `FormSchema`, with the server's validation rules and messages. */
+export const FormSchemaSchema: z.ZodType<FormSchema> = z.object({
+  name: z.string(),
+  title: z.string(),
+  fields: z.array(z.lazy(() => FieldSchemaSchema)),
+});
+
+/** What `<name>.validate` answers. */
+export interface FormValidation {
+  /** True when `fields` is empty: submitting these values would run `on_submit`. */
+  valid: boolean;
+  /** Messages per field; form-level ones under `"__all__"` ([`FORM_ERROR_KEY`](crate::protocol::FORM_ERROR_KEY)). */
+  fields: Record<string, string[]>;
+}
+
+/** Zod schema of `FormValidation`, with the server's validation rules and messages. */
+export const FormValidationSchema: z.ZodType<FormValidation> = z.object({
+  valid: z.boolean(),
+  fields: z.record(z.string(), z.array(z.string())),
+});
 
 /** Untagged. */
 export type Id = number | string;
@@ -128,4 +208,39 @@ export type Shape = { type: "Circle"; radius: number; } | { type: "Square"; side
 export const ShapeSchema: z.ZodType<Shape> = z.union([
   z.object({ type: z.literal("Circle"), radius: z.number() }),
   z.object({ type: z.literal("Square"), side: z.number() }),
+]);
+
+/** How a field is shown. Without `widget = "..."` it follows from the field's type and rules: `bool` → checkbox, numbers → number, an enum or `choices` → select, `email`/`url` rules → email/url, a chrono date/time → date/datetime-local/time, a name containing `password` → password, anything else → text. */
+export type Widget =
+  | "text"
+  | "email"
+  | "password"
+  | "textarea"
+  | "number"
+  | "checkbox"
+  | "select"
+  | "radio"
+  | "date"
+  | "datetime-local"
+  | "time"
+  | "url"
+  | "tel"
+  | "hidden";
+
+/** Zod schema of `Widget`, with the server's validation rules and messages. */
+export const WidgetSchema: z.ZodType<Widget> = z.union([
+  z.literal("text"),
+  z.literal("email"),
+  z.literal("password"),
+  z.literal("textarea"),
+  z.literal("number"),
+  z.literal("checkbox"),
+  z.literal("select"),
+  z.literal("radio"),
+  z.literal("date"),
+  z.literal("datetime-local"),
+  z.literal("time"),
+  z.literal("url"),
+  z.literal("tel"),
+  z.literal("hidden"),
 ]);
