@@ -210,6 +210,10 @@ pub trait FormDeclaration {
     const FORM: FormMeta;
 }
 
+/// The predicate of `#[mizan::form(auth = path::to::predicate)]`, boxed.
+#[doc(hidden)]
+pub type PredicateFn = fn(Ctx) -> LocalBoxFuture<'static, crate::Result<bool>>;
+
 /// The declaration of a form, written by `#[mizan::form]`.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
@@ -226,7 +230,7 @@ pub struct FormMeta {
     pub rename_all: Option<&'static str>,
     pub fields: &'static [FieldMeta],
     /// The predicate of `auth = path::to::predicate`.
-    pub predicate: Option<fn(Ctx) -> LocalBoxFuture<'static, crate::Result<bool>>>,
+    pub predicate: Option<PredicateFn>,
 }
 
 /// A form's behaviour: server-only checks and what a valid submission does.
@@ -411,7 +415,9 @@ fn form_properties<F: Form>() -> Map<String, Value> {
     let definitions = json.get("$defs").and_then(Value::as_object);
     json.get("properties")
         .and_then(Value::as_object)
-        .map(|properties| properties.iter().map(|(name, property)| (name.clone(), resolve(property, definitions))).collect())
+        .map(|properties| {
+            properties.iter().map(|(name, property)| (name.clone(), resolve(property, definitions))).collect()
+        })
         .unwrap_or_default()
 }
 
@@ -564,9 +570,11 @@ fn rename(ident: &str, rule: Option<&str>) -> String {
         Some("lowercase") => ident.to_lowercase(),
         Some("UPPERCASE") => ident.to_uppercase(),
         Some("PascalCase") => words.iter().map(|word| capitalize(word)).collect(),
-        Some("camelCase") => {
-            words.iter().enumerate().map(|(i, word)| if i == 0 { (*word).to_owned() } else { capitalize(word) }).collect()
-        }
+        Some("camelCase") => words
+            .iter()
+            .enumerate()
+            .map(|(i, word)| if i == 0 { (*word).to_owned() } else { capitalize(word) })
+            .collect(),
         Some("SCREAMING_SNAKE_CASE") => ident.to_uppercase(),
         Some("kebab-case") => ident.replace('_', "-"),
         Some("SCREAMING-KEBAB-CASE") => ident.to_uppercase().replace('_', "-"),

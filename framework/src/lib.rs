@@ -147,23 +147,6 @@ pub use mizan_macros::client;
 #[doc(inline)]
 pub use mizan_macros::ClientError;
 
-/// Carries a struct's `#[validate(...)]` rules, with their parameters and custom messages,
-/// into its JSON Schema, so the generated Zod schema checks exactly what the server checks.
-///
-/// Put it above the derives of a struct used in server function arguments:
-///
-/// ```
-/// #[mizan::rules]
-/// #[derive(serde::Deserialize, schemars::JsonSchema, validator::Validate)]
-/// pub struct Address {
-///     #[validate(length(min = 2, message = "city is too short"))]
-///     pub city: String,
-/// }
-/// ```
-///
-/// Without it, codegen still mirrors the rules `schemars` reads (lengths, ranges, email, URL)
-/// with the server's default messages. Arguments of `#[mizan::client]` functions need nothing.
-pub use mizan_macros::rules;
 /// Declares a form: a struct whose fields are the form's fields, with `validator` rules and
 /// `#[field(...)]` metadata. Implement [`Form`] for it and register it with [`forms!`].
 ///
@@ -207,6 +190,23 @@ pub use mizan_macros::rules;
 /// Field rules are `validator`'s `#[validate(...)]`, carried with their messages into the
 /// generated Zod schema.
 pub use mizan_macros::form;
+/// Carries a struct's `#[validate(...)]` rules, with their parameters and custom messages,
+/// into its JSON Schema, so the generated Zod schema checks exactly what the server checks.
+///
+/// Put it above the derives of a struct used in server function arguments:
+///
+/// ```
+/// #[mizan::rules]
+/// #[derive(serde::Deserialize, schemars::JsonSchema, validator::Validate)]
+/// pub struct Address {
+///     #[validate(length(min = 2, message = "city is too short"))]
+///     pub city: String,
+/// }
+/// ```
+///
+/// Without it, codegen still mirrors the rules `schemars` reads (lengths, ranges, email, URL)
+/// with the server's default messages. Arguments of `#[mizan::client]` functions need nothing.
+pub use mizan_macros::rules;
 /// Render limits and errors of the embedded renderer.
 pub use mizan_ssr::{Limits as SsrLimits, SsrError};
 pub use pages::Frontend;

@@ -74,11 +74,17 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
     let name = match &options.name {
         Some(name) if client::is_valid_name(&name.value()) => name.value(),
         Some(name) => {
-            errors.push(syn::Error::new(name.span(), "invalid form name: use letters, digits and `_`, starting with a letter"));
+            errors.push(syn::Error::new(
+                name.span(),
+                "invalid form name: use letters, digits and `_`, starting with a letter",
+            ));
             String::new()
         }
         None => {
-            errors.push(syn::Error::new(Span::call_site(), format!("a form needs a name: `#[mizan::form(name = \"contact\")]`; {ACCEPTED}")));
+            errors.push(syn::Error::new(
+                Span::call_site(),
+                format!("a form needs a name: `#[mizan::form(name = \"contact\")]`; {ACCEPTED}"),
+            ));
             String::new()
         }
     };
@@ -340,11 +346,59 @@ mod tests {
 
     #[test]
     fn misuse_is_explained() {
-        assert!(error(quote!(), quote!(struct F { a: String })).contains("needs a name"));
-        assert!(error(quote!(name = "f"), quote!(struct F(String);)).contains("named fields"));
-        assert!(error(quote!(name = "f"), quote!(struct F { #[field(widget = "slider")] a: String })).contains("unknown widget `slider`"));
-        assert!(error(quote!(name = "f"), quote!(struct F { #[field(colour = "red")] a: String })).contains("unknown field option `colour`"));
-        assert!(error(quote!(name = "f", context = "global"), quote!(struct F { a: String })).contains("not a context"));
-        assert!(error(quote!(name = "1f"), quote!(struct F { a: String })).contains("invalid form name"));
+        assert!(error(
+            quote!(),
+            quote!(
+                struct F {
+                    a: String,
+                }
+            )
+        )
+        .contains("needs a name"));
+        assert!(error(
+            quote!(name = "f"),
+            quote!(
+                struct F(String);
+            )
+        )
+        .contains("named fields"));
+        assert!(error(
+            quote!(name = "f"),
+            quote!(
+                struct F {
+                    #[field(widget = "slider")]
+                    a: String,
+                }
+            )
+        )
+        .contains("unknown widget `slider`"));
+        assert!(error(
+            quote!(name = "f"),
+            quote!(
+                struct F {
+                    #[field(colour = "red")]
+                    a: String,
+                }
+            )
+        )
+        .contains("unknown field option `colour`"));
+        assert!(error(
+            quote!(name = "f", context = "global"),
+            quote!(
+                struct F {
+                    a: String,
+                }
+            )
+        )
+        .contains("not a context"));
+        assert!(error(
+            quote!(name = "1f"),
+            quote!(
+                struct F {
+                    a: String,
+                }
+            )
+        )
+        .contains("invalid form name"));
     }
 }

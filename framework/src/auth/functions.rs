@@ -152,11 +152,15 @@ pub async fn sign_up(ctx: &Ctx, username: &str, email: &str, password: &str) -> 
     let new = NewUser { username, email, password, is_staff: false, is_superuser: false };
     let user = match users::create_user(db, new).await {
         Ok(user) => user,
-        Err(CreateUserError::UsernameTaken(_)) => return Err(Error::invalid_field("username", "this username is taken")),
+        Err(CreateUserError::UsernameTaken(_)) => {
+            return Err(Error::invalid_field("username", "this username is taken"))
+        }
         Err(CreateUserError::InvalidUsername) => {
             return Err(Error::invalid_field("username", "use letters, digits and @ . + - _"));
         }
-        Err(CreateUserError::InvalidEmail) => return Err(Error::invalid_field("email", "must be a valid email address")),
+        Err(CreateUserError::InvalidEmail) => {
+            return Err(Error::invalid_field("email", "must be a valid email address"))
+        }
         Err(CreateUserError::InvalidPassword(reason)) => return Err(Error::invalid_field("password", reason)),
         Err(CreateUserError::Database(error)) => return Err(error.into()),
     };

@@ -204,8 +204,13 @@ pub fn generate_files(registry: &Registry, options: &Options, types_file: &str) 
                     call_section(&mut section, function, &camel, &pascal, &input_name, &output, &mut claim)?;
                     imports.extend(["callFunction", "useCall", "type CallOptions", "type CallState"]);
                     if let Some((FormRole::Submit, schema)) = &form {
-                        form_section(&mut section, &schema, &camel, &input_name, &output, &mut claim)?;
-                        imports.extend(["useMizanForm", "type FormDefinition", "type UseMizanFormOptions", "type UseMizanFormReturn"]);
+                        form_section(&mut section, schema, &camel, &input_name, &output, &mut claim)?;
+                        imports.extend([
+                            "useMizanForm",
+                            "type FormDefinition",
+                            "type UseMizanFormOptions",
+                            "type UseMizanFormReturn",
+                        ]);
                     }
                 } else {
                     if input_schema.pointer("/properties/children").is_some() {
@@ -479,11 +484,13 @@ fn form_section(
             ("help", field.help.clone().map(Value::String)),
             ("placeholder", field.placeholder.clone().map(Value::String)),
             ("initial", field.initial.clone()),
-            ("choices", field.choices.as_ref().map(|choices| serde_json::to_value(choices).expect("choices serialise"))),
+            (
+                "choices",
+                field.choices.as_ref().map(|choices| serde_json::to_value(choices).expect("choices serialise")),
+            ),
         ];
         entry.extend(optional.into_iter().filter_map(|(key, value)| value.map(|value| (key, value))));
-        let entry: Vec<String> =
-            entry.iter().map(|(key, value)| format!("{key}: {}", object_literal(value))).collect();
+        let entry: Vec<String> = entry.iter().map(|(key, value)| format!("{key}: {}", object_literal(value))).collect();
         let _ = writeln!(fields, "    {{ {} }},", entry.join(", "));
     }
     let _ = writeln!(
@@ -505,8 +512,10 @@ fn form_section(
 fn object_literal(value: &Value) -> String {
     match value {
         Value::Object(map) => {
-            let entries: Vec<String> =
-                map.iter().map(|(key, value)| format!("{}: {}", typescript::property_name(key), object_literal(value))).collect();
+            let entries: Vec<String> = map
+                .iter()
+                .map(|(key, value)| format!("{}: {}", typescript::property_name(key), object_literal(value)))
+                .collect();
             format!("{{ {} }}", entries.join(", "))
         }
         Value::Array(items) => format!("[{}]", items.iter().map(object_literal).collect::<Vec<_>>().join(", ")),

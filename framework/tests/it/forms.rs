@@ -81,18 +81,18 @@ pub(crate) struct FeedbackForm {
 }
 
 impl mizan::Form for FeedbackForm {
-    type Output = bool;
+    type Output = String;
 
-    async fn on_submit(self, _ctx: &Ctx) -> mizan::Result<bool> {
-        Ok(true)
+    /// `on_submit` sees the user.
+    async fn on_submit(self, ctx: &Ctx) -> mizan::Result<String> {
+        let user = ctx.user().await?.ok_or_else(Error::unauthenticated)?;
+        Ok(format!("{} says {}", user.username, self.text))
     }
 }
 
-async fn app() -> impl actix_web::dev::Service<
-    actix_http::Request,
-    Response = actix_web::dev::ServiceResponse,
-    Error = actix_web::Error,
-> {
+async fn app(
+) -> impl actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse, Error = actix_web::Error>
+{
     app_with(|mizan| mizan.functions(mizan::forms![NewsletterForm, FeedbackForm])).await
 }
 
@@ -149,7 +149,10 @@ async fn the_schema_lists_fields_in_order_with_metadata_and_rules() {
     assert_eq!(fields[3]["widget"], "select", "explicit choices make a select");
     assert_eq!(fields[3]["initial"], 1);
     assert_eq!(fields[3]["choices"][1], json!({ "value": 4, "label": "Four a month" }));
-    assert_eq!((fields[4]["widget"].as_str(), fields[4]["label"].as_str()), (Some("checkbox"), Some("I accept the terms")));
+    assert_eq!(
+        (fields[4]["widget"].as_str(), fields[4]["label"].as_str()),
+        (Some("checkbox"), Some("I accept the terms"))
+    );
     assert_eq!((fields[5]["widget"].as_str(), fields[5]["required"].as_bool()), (Some("textarea"), Some(false)));
     assert_eq!(fields[6]["widget"], "password", "by name");
 }
@@ -179,7 +182,8 @@ async fn validate_reports_every_problem_and_changes_nothing() {
         })
     );
     // The server-only check runs once the rules pass.
-    let (_, body) = send(&app, call("newsletter.validate", with(json!({ "email": "taken@example.com" })).to_string())).await;
+    let (_, body) =
+        send(&app, call("newsletter.validate", with(json!({ "email": "taken@example.com" })).to_string())).await;
     assert_eq!(body["result"]["fields"], json!({ "email": ["this address is already subscribed"] }));
     assert_eq!(SUBSCRIBED.load(Ordering::SeqCst), before, "validate never submits");
 }
@@ -216,7 +220,8 @@ async fn submit_refuses_each_invalid_field_with_its_message() {
 #[actix_web::test]
 async fn internal_failures_in_on_submit_stay_on_the_server() {
     let app = app().await;
-    let (status, body) = send(&app, call("newsletter.submit", with(json!({ "first_name": "Crash" })).to_string())).await;
+    let (status, body) =
+        send(&app, call("newsletter.submit", with(json!({ "first_name": "Crash" })).to_string())).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_error(&body, "INTERNAL");
     assert!(!body.to_string().contains("/srv/mail"), "{body}");
@@ -248,13 +253,17 @@ async fn submit_needs_the_csrf_token() {
 }
 
 #[actix_web::test]
-async fn a_form_that_needs_auth_refuses_anonymous_users() {
+async fn a_form_that_needs_auth_refuses_anonymous_users_and_serves_members() {
     let app = app().await;
     for function in ["feedback.schema", "feedback.validate", "feedback.submit"] {
         let (status, body) = send(&app, call(function, r#"{"text": "hi"}"#)).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{function}: {body}");
         assert_error(&body, "UNAUTHENTICATED");
     }
+    let request = call("feedback.submit", r#"{"text": "hi"}"#).insert_header(("x-test-user", "user"));
+    let (status, body) = send(&app, request).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["result"], "user says hi");
 }
 
 #[actix_web::test]
