@@ -7,10 +7,7 @@ pub mod api;
 pub mod counter;
 pub mod forms;
 
-use mizan::{Frontend, Mizan};
-
-/// The built frontend (`make frontend` writes it).
-pub const FRONTEND_DIST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/frontend/dist");
+use mizan::Mizan;
 
 /// Where `codegen` writes the TypeScript client.
 pub const GENERATED_CLIENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/frontend/src/mizan.gen.ts");
@@ -31,7 +28,8 @@ pub fn app() -> Mizan {
         ])
         .functions(mizan::forms![forms::ContactForm, forms::SignupForm])
         .functions(mizan::auth::functions())
-        .frontend(Frontend::from_dist(FRONTEND_DIST))
+        // Read from `frontend/dist` in debug builds, embedded in release builds.
+        .frontend(mizan::frontend!("frontend/dist"))
         .codegen_output(GENERATED_CLIENT)
         .migrator::<counter::Migrator>()
 }

@@ -190,6 +190,16 @@ pub use mizan_macros::ClientError;
 /// Field rules are `validator`'s `#[validate(...)]`, carried with their messages into the
 /// generated Zod schema.
 pub use mizan_macros::form;
+/// The app's frontend build (`manifest.json`, the server bundle, the client files), as a
+/// [`Frontend`]: read from the directory in debug builds (rebuilt files are picked up in dev
+/// mode), compiled into the binary in release builds, so a release binary needs no files
+/// beside it. The path is relative to the crate's `Cargo.toml`; a release build fails with a
+/// clear message when the frontend was not built.
+///
+/// ```ignore
+/// Mizan::new().frontend(mizan::frontend!("frontend/dist"))
+/// ```
+pub use mizan_macros::frontend;
 /// Carries a struct's `#[validate(...)]` rules, with their parameters and custom messages,
 /// into its JSON Schema, so the generated Zod schema checks exactly what the server checks.
 ///

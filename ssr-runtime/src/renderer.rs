@@ -8,18 +8,10 @@ use crate::{Bundle, Limits, RenderOutput, SsrError};
 
 const PRELUDE: &str = include_str!("js/prelude.js");
 
-/// The heap limit once a render has hit it. V8 aborts the process unless the limit is raised
-/// while the termination takes effect, so it gets headroom; QuickJS fails the allocation with
-/// an exception at once (its termination is only polled every few thousand operations, so
-/// headroom would let a bomb run on), so its limit stays.
-#[cfg(feature = "v8")]
+/// The heap limit once a render has hit it: V8 aborts the process unless the limit is raised
+/// while the termination takes effect, so it gets headroom.
 fn limit_after_termination(current: usize) -> usize {
     current.saturating_mul(2)
-}
-
-#[cfg(not(feature = "v8"))]
-fn limit_after_termination(current: usize) -> usize {
-    current
 }
 
 /// One JavaScript runtime with a server bundle loaded, reused across renders.
@@ -31,6 +23,10 @@ fn limit_after_termination(current: usize) -> usize {
 /// cannot leave state for the next there.
 pub struct Renderer {
     runtime: JsRuntime,
+    /// The bundle's `__mizanRender`, called directly: no script is compiled per render.
+    render: v8::Global<v8::Function>,
+    /// The prelude's `__mizanAfterRender`: drops scheduled callbacks, restores the globals.
+    after_render: v8::Global<v8::Function>,
     bundle_id: u64,
     limits: Limits,
     watchdog: Watchdog,
@@ -54,9 +50,12 @@ impl Renderer {
         });
         let out_of_memory = Rc::new(Cell::new(false));
         let isolate = runtime.v8_isolate().thread_safe_handle();
-        {
+        // V8: near the limit, stop the script (the runtime is replaced after this render).
+        // QuickJS stops a script that crosses the limit by itself, and with a callback
+        // registered it would walk the whole heap after every script to decide whether to
+        // call it (most of a render's time): there the termination is recognised instead.
+        if cfg!(feature = "v8") {
             let (flag, isolate) = (Rc::clone(&out_of_memory), isolate.clone());
-            // Near the limit: stop the script; the runtime is replaced after this render.
             runtime.add_near_heap_limit_callback(move |current, _initial| {
                 flag.set(true);
                 isolate.terminate_execution();
@@ -69,23 +68,29 @@ impl Renderer {
         };
         runtime.execute_script("mizan:prelude.js", PRELUDE).map_err(load_error)?;
         runtime.execute_script(format!("mizan:{}", bundle.name()), bundle.source().to_owned()).map_err(load_error)?;
-        let installed = runtime
-            .execute_script("mizan:check", "typeof globalThis.__mizanRender === 'function'")
-            .map_err(load_error)?;
-        let installed = {
+        let (render, after_render) = {
             deno_core::scope!(scope, &mut runtime);
-            v8::Local::new(scope, installed).is_true()
+            (global_function(scope, "__mizanRender"), global_function(scope, "__mizanAfterRender"))
         };
-        if !installed {
+        let (Some(render), Some(after_render)) = (render, after_render) else {
             return Err(SsrError::MissingEntry(bundle.name().to_owned()));
-        }
+        };
         // From here on, what a render does to `globalThis` is undone after it.
         runtime.execute_script("mizan:seal", "globalThis.__mizanSealGlobals()").map_err(load_error)?;
-        let watchdog = Watchdog::new(isolate).map_err(|error| SsrError::Load {
+        let watchdog = Watchdog::new(isolate, limits.time_budget).map_err(|error| SsrError::Load {
             bundle: bundle.name().to_owned(),
             message: format!("starting the render watchdog failed: {error}"),
         })?;
-        Ok(Self { runtime, bundle_id: bundle.id(), limits, watchdog, out_of_memory, spent: false })
+        Ok(Self {
+            runtime,
+            render,
+            after_render,
+            bundle_id: bundle.id(),
+            limits,
+            watchdog,
+            out_of_memory,
+            spent: false,
+        })
     }
 
     /// True once a render hit the heap limit: the runtime must not be used again.
@@ -101,40 +106,88 @@ impl Renderer {
     /// Renders one request. `request_json` is the JSON the bundle's `__mizanRender` receives
     /// (Mizan sends `{"url": ..., "ssrData": ...}`).
     pub fn render(&mut self, request_json: &str) -> Result<RenderOutput, SsrError> {
-        // A JSON string literal is a valid JavaScript string literal.
-        let literal = serde_json::to_string(request_json).expect("a string always serialises");
         if self.spent {
             return Err(SsrError::HeapLimit(self.limits.heap_limit));
         }
-        let script =
-            format!("try {{ globalThis.__mizanRender({literal}) }} finally {{ globalThis.__mizanAfterRender() }}");
-        self.watchdog.arm(self.limits.time_budget);
-        let result = self.runtime.execute_script("mizan:render", script);
+        self.watchdog.arm();
+        let outcome = call(&mut self.runtime, &self.render, Some(request_json));
+        if !matches!(outcome, Call::Terminated) {
+            // Promise callbacks the render queued run now, within its budget and before the
+            // globals are restored.
+            deno_core::scope!(scope, &mut self.runtime);
+            scope.perform_microtask_checkpoint();
+        }
         let timed_out = self.watchdog.disarm();
-        let out_of_memory = self.out_of_memory.replace(false);
+        // Terminated, and not by the watchdog: the engine stopped at the heap limit.
+        let terminated = self.runtime.v8_isolate().is_execution_terminating() || matches!(outcome, Call::Terminated);
+        let out_of_memory = self.out_of_memory.replace(false) || (terminated && !timed_out);
         if timed_out || out_of_memory {
-            // A terminated script skipped its `finally`: clean up here.
             self.runtime.v8_isolate().cancel_terminate_execution();
             if out_of_memory {
                 self.spent = true;
                 return Err(SsrError::HeapLimit(self.limits.heap_limit));
             }
-            self.runtime
-                .execute_script("mizan:after-render", "globalThis.__mizanAfterRender()")
-                .map_err(|error| SsrError::Render(error.to_string()))?;
+        }
+        if let Call::Threw(message) = call(&mut self.runtime, &self.after_render, None) {
+            return Err(SsrError::Render(format!("restoring the globals after a render failed: {message}")));
+        }
+        if timed_out {
             return Err(SsrError::Timeout(self.limits.time_budget));
         }
-        let result = result.map_err(|error| SsrError::Render(error.to_string()))?;
-        let text = {
-            deno_core::scope!(scope, &mut self.runtime);
-            let value = v8::Local::new(scope, result);
-            if !value.is_string() {
+        let text = match outcome {
+            Call::Returned(Some(text)) => text,
+            Call::Returned(None) => {
                 return Err(SsrError::InvalidOutput("`__mizanRender` must return a JSON string".into()));
             }
-            value.to_rust_string_lossy(scope)
+            Call::Threw(message) => return Err(SsrError::Render(message)),
+            Call::Terminated => return Err(SsrError::Render("the render was terminated".into())),
         };
         serde_json::from_str(&text).map_err(|error| SsrError::InvalidOutput(error.to_string()))
     }
+}
+
+/// How a call into the bundle ended.
+enum Call {
+    /// It returned: the value when it is a string.
+    Returned(Option<String>),
+    /// It threw: the exception's message and stack.
+    Threw(String),
+    /// Its execution was terminated (watchdog or heap limit).
+    Terminated,
+}
+
+/// Calls `function` with an optional string argument.
+fn call(runtime: &mut JsRuntime, function: &v8::Global<v8::Function>, argument: Option<&str>) -> Call {
+    deno_core::scope!(scope, runtime);
+    v8::tc_scope!(let scope, scope);
+    let function = v8::Local::new(scope, function);
+    let this = v8::undefined(scope).into();
+    let argument = match argument.map(|text| v8::String::new(scope, text)) {
+        None => None,
+        Some(Some(text)) => Some(v8::Local::<v8::Value>::from(text)),
+        Some(None) => return Call::Threw("the request is too large for the JavaScript engine".into()),
+    };
+    let result = match argument {
+        Some(argument) => function.call(scope, this, &[argument]),
+        None => function.call(scope, this, &[]),
+    };
+    match result {
+        Some(value) => Call::Returned(value.is_string().then(|| value.to_rust_string_lossy(scope))),
+        None if scope.has_terminated() || scope.is_execution_terminating() => Call::Terminated,
+        None => match scope.exception() {
+            Some(exception) => Call::Threw(deno_core::error::JsError::from_v8_exception(scope, exception).to_string()),
+            None => Call::Threw("the render failed without an exception".into()),
+        },
+    }
+}
+
+/// `globalThis[name]` when it is a function.
+fn global_function(scope: &mut v8::PinScope<'_, '_>, name: &str) -> Option<v8::Global<v8::Function>> {
+    let global = scope.get_current_context().global(scope);
+    let key = v8::String::new(scope, name)?;
+    let value = global.get(scope, key.into())?;
+    let function = v8::Local::<v8::Function>::try_from(value).ok()?;
+    Some(v8::Global::new(scope, function))
 }
 
 #[cfg(test)]

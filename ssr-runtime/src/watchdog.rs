@@ -1,8 +1,10 @@
 //! Stops renders that run past their time budget.
 //!
-//! One watchdog thread per runtime sleeps until the armed deadline and then terminates the
-//! isolate's execution from outside (the only way to stop `while (true) {}`). Arming and
-//! disarming take a mutex and signal a condition variable: a couple of microseconds per render.
+//! One watchdog thread per runtime terminates the isolate's execution from outside when an
+//! armed deadline passes (the only way to stop `while (true) {}`). Arming and disarming only
+//! take an uncontended mutex: the thread is never woken for them. It always sleeps at most one
+//! budget, so it wakes before any deadline armed while it slept (a deadline is one budget after
+//! arming), then sleeps exactly until that deadline; idle, it wakes once per budget.
 
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
@@ -31,12 +33,13 @@ impl Shared {
 
 pub(crate) struct Watchdog {
     shared: Arc<Shared>,
+    budget: Duration,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Watchdog {
     /// Starts the thread that terminates `isolate`'s execution when a deadline passes.
-    pub(crate) fn new(isolate: v8::IsolateHandle) -> std::io::Result<Self> {
+    pub(crate) fn new(isolate: v8::IsolateHandle, budget: Duration) -> std::io::Result<Self> {
         let shared = Arc::new(Shared::default());
         let watched = Arc::clone(&shared);
         let thread = std::thread::Builder::new().name("mizan-ssr-watchdog".into()).spawn(move || {
@@ -46,7 +49,7 @@ impl Watchdog {
                     return;
                 }
                 state = match state.deadline {
-                    None => watched.wake.wait(state).unwrap_or_else(PoisonError::into_inner),
+                    None => watched.wake.wait_timeout(state, budget).unwrap_or_else(PoisonError::into_inner).0,
                     Some(deadline) => {
                         let now = Instant::now();
                         if now >= deadline {
@@ -61,16 +64,14 @@ impl Watchdog {
                 };
             }
         })?;
-        Ok(Self { shared, thread: Some(thread) })
+        Ok(Self { shared, budget, thread: Some(thread) })
     }
 
     /// Starts a render's budget.
-    pub(crate) fn arm(&self, budget: Duration) {
+    pub(crate) fn arm(&self) {
         let mut state = self.shared.lock();
-        state.deadline = Some(Instant::now() + budget);
+        state.deadline = Some(Instant::now() + self.budget);
         state.fired = false;
-        drop(state);
-        self.shared.wake.notify_one();
     }
 
     /// Ends a render's budget; true when the watchdog terminated it. No termination can

@@ -6,6 +6,7 @@ use proc_macro::TokenStream;
 mod client;
 mod client_error;
 mod doc;
+mod embed;
 mod form;
 mod rules;
 
@@ -25,6 +26,12 @@ pub fn derive_client_error(input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn form(attr: TokenStream, item: TokenStream) -> TokenStream {
     form::expand(attr.into(), item.into()).unwrap_or_else(syn::Error::into_compile_error).into()
+}
+
+/// The frontend build: from disk in debug builds, embedded in release builds. See `mizan::frontend`.
+#[proc_macro]
+pub fn frontend(input: TokenStream) -> TokenStream {
+    embed::expand(input.into()).unwrap_or_else(syn::Error::into_compile_error).into()
 }
 
 /// Carries a struct's `#[validate]` rules into its JSON Schema for codegen. See `mizan::rules`.

@@ -3,14 +3,20 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use actix_web::web::Bytes;
 use serde::Deserialize;
 
 /// Where the built frontend lives: a directory with `manifest.json` (written by the frontend
-/// build) naming the client script, the stylesheet and the server bundle.
+/// build) naming the client script, the stylesheet and the server bundle, read at start, or
+/// the same files embedded in the binary ([`mizan::frontend!`](crate::frontend)).
 #[derive(Debug, Clone)]
 pub struct Frontend {
     dist: PathBuf,
+    embedded: Option<EmbeddedFiles>,
 }
+
+/// Files compiled into the binary: (name relative to the build directory, contents).
+pub type EmbeddedFiles = &'static [(&'static str, &'static [u8])];
 
 /// `manifest.json` of a frontend build.
 #[derive(Debug, Clone, Deserialize)]
@@ -54,13 +60,40 @@ pub(crate) struct Stamp {
 pub(crate) struct LoadedFrontend {
     pub(crate) manifest: Manifest,
     pub(crate) server_bundle: mizan_ssr::Bundle,
-    pub(crate) files: BTreeMap<String, Vec<u8>>,
+    pub(crate) files: BTreeMap<String, Bytes>,
 }
 
 impl Frontend {
     /// A frontend built into `dist` (e.g. `concat!(env!("CARGO_MANIFEST_DIR"), "/frontend/dist")`).
     pub fn from_dist(dist: impl Into<PathBuf>) -> Self {
-        Self { dist: dist.into() }
+        Self { dist: dist.into(), embedded: None }
+    }
+
+    /// A frontend compiled into the binary; `dist` is where it was built (for messages).
+    /// [`mizan::frontend!`](crate::frontend) writes this call in release builds.
+    pub fn embedded(dist: impl Into<PathBuf>, files: EmbeddedFiles) -> Self {
+        Self { dist: dist.into(), embedded: Some(files) }
+    }
+
+    /// True when the files are in the binary (nothing is read from disk, nothing reloads).
+    pub fn is_embedded(&self) -> bool {
+        self.embedded.is_some()
+    }
+
+    /// The contents of the build file `name`.
+    fn read(&self, name: &str) -> Result<Bytes, FrontendError> {
+        let path = self.dist.join(name);
+        match self.embedded {
+            Some(files) => {
+                files.iter().find(|(file, _)| *file == name).map(|(_, bytes)| Bytes::from_static(bytes)).ok_or_else(
+                    || FrontendError::Read {
+                        path,
+                        source: std::io::Error::new(std::io::ErrorKind::NotFound, "not embedded in the binary"),
+                    },
+                )
+            }
+            None => std::fs::read(&path).map(Bytes::from).map_err(|source| FrontendError::Read { path, source }),
+        }
     }
 
     /// The build directory.
@@ -71,6 +104,9 @@ impl Frontend {
     /// When and how big the manifest and the server bundle are: a different stamp means the
     /// frontend was rebuilt. `None` while either is missing.
     pub(crate) fn stamp(&self) -> Option<Stamp> {
+        if self.is_embedded() {
+            return None;
+        }
         let of = |path: &Path| std::fs::metadata(path).ok().map(|meta| (meta.modified().ok(), meta.len()));
         let manifest_path = self.dist.join("manifest.json");
         let manifest = of(&manifest_path)?;
@@ -82,20 +118,17 @@ impl Frontend {
     }
 
     pub(crate) fn load(&self, limits: mizan_ssr::Limits) -> Result<LoadedFrontend, FrontendError> {
-        let read = |name: &str| {
-            let path = self.dist.join(name);
-            std::fs::read(&path).map_err(|source| FrontendError::Read { path, source })
-        };
         let manifest_path = self.dist.join("manifest.json");
-        let manifest: Manifest = serde_json::from_slice(&read("manifest.json")?)
+        let manifest: Manifest = serde_json::from_slice(&self.read("manifest.json")?)
             .map_err(|source| FrontendError::Manifest { path: manifest_path, source })?;
-        let server_source = String::from_utf8_lossy(&read(&manifest.server)?).into_owned();
+        let server_source = String::from_utf8_lossy(&self.read(&manifest.server)?).into_owned();
         let mut files = BTreeMap::new();
         for name in std::iter::once(&manifest.client).chain(manifest.css.as_ref()) {
-            files.insert(name.clone(), read(name)?);
+            files.insert(name.clone(), self.read(name)?);
             // Source maps are optional.
-            if let Ok(map) = std::fs::read(self.dist.join(format!("{name}.map"))) {
-                files.insert(format!("{name}.map"), map);
+            let map = format!("{name}.map");
+            if let Ok(bytes) = self.read(&map) {
+                files.insert(map, bytes);
             }
         }
         let server_bundle = mizan_ssr::Bundle::new(manifest.server.clone(), server_source).with_limits(limits);

@@ -10,7 +10,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 pub(crate) use assets::LoadedFrontend;
-pub use assets::{Frontend, FrontendError};
+pub use assets::{EmbeddedFiles, Frontend, FrontendError};
 pub use json::script_safe_json;
 
 use crate::app::Shared;
@@ -55,7 +55,9 @@ impl Pages {
         let frontend = source.load(limits)?;
         let mut env = minijinja::Environment::new();
         env.add_template_owned("shell.html", shell)?;
-        let reload = dev.then(|| Reload { source: source.clone(), limits, stamp: Mutex::new(stamp) });
+        // An embedded frontend cannot change while the process runs.
+        let reload =
+            (dev && !source.is_embedded()).then(|| Reload { source: source.clone(), limits, stamp: Mutex::new(stamp) });
         let cache = cache_bytes.map(cache::PageCache::new);
         Ok(Self { frontend: RwLock::new(Arc::new(frontend)), reload, cache, shell: env, title })
     }
@@ -203,7 +205,9 @@ async fn render_with_contexts(
         pass += 1;
         let ssr_data = ssr_data_json(&globals, &locals);
         let render_request = format!(r#"{{"url":{url},"ssrData":{ssr_data}}}"#);
+        let started = std::time::Instant::now();
         let output = mizan_ssr::render(bundle, &render_request);
+        tracing::debug!(url, pass, micros = started.elapsed().as_micros() as u64, "rendered");
         let wanted: Vec<String> = match &output {
             Ok(output) => output
                 .missing

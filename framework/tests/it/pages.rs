@@ -252,3 +252,30 @@ async fn the_page_cache_reuses_renders_only_for_identical_data() {
     assert!(html.contains("render #2") && html.contains(r#""tick?{}":5"#), "{html}");
     std::fs::remove_dir_all(dist).unwrap();
 }
+
+/// What `mizan::frontend!` writes in release builds: the files are in the binary, so the page
+/// renders with no build directory on disk, and the client files are served from memory.
+#[actix_web::test]
+async fn an_embedded_frontend_needs_no_files_on_disk() {
+    static FILES: mizan::pages::EmbeddedFiles = &[
+        ("manifest.json", br#"{"client": "client.js", "server": "server.js"}"#),
+        ("client.js", b"console.log('client');"),
+        ("server.js", BUNDLE.as_bytes()),
+    ];
+    let missing = std::env::temp_dir().join(format!("mizan-embedded-{}-never-created", std::process::id()));
+    let frontend = Frontend::embedded(&missing, FILES);
+    assert!(frontend.is_embedded());
+    let app = Mizan::new().functions(mizan::fns![sum]).frontend(frontend).dev(true).build().unwrap();
+    let app = test::init_service(actix_web::App::new().configure(move |cfg| app.configure(cfg))).await;
+    for _ in 0..2 {
+        let response = test::call_service(&app, TestRequest::get().uri("/nested").to_request()).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let html = String::from_utf8(test::read_body(response).await.to_vec()).unwrap();
+        assert!(html.contains(r#"<div id="root">sum?{"a":1,"b":2}=3 sum?{"a":3,"b":10}=13</div>"#), "{html}");
+        assert!(html.contains("client.js"), "{html}");
+    }
+    let response = test::call_service(&app, TestRequest::get().uri("/static/client.js").to_request()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(test::read_body(response).await, "console.log('client');");
+    assert!(!missing.exists());
+}
