@@ -592,6 +592,19 @@ pub fn boxed<T: 'static>(future: impl Future<Output = T> + 'static) -> LocalBoxF
 mod tests {
     use super::*;
 
+    /// `#[field(widget = "...")]` is checked by the macro crate, which cannot see this enum:
+    /// its table must list exactly these widgets.
+    #[test]
+    fn the_macro_knows_every_widget() {
+        let macro_source = include_str!("../macros/src/form.rs");
+        let table = &macro_source[macro_source.find("const WIDGETS").unwrap()..];
+        let table = &table[..table.find("];").unwrap()];
+        assert_eq!(table.matches("(\"").count(), Widget::ALL.len(), "{table}");
+        for (name, widget) in Widget::ALL {
+            assert!(table.contains(&format!("(\"{name}\", \"{widget:?}\")")), "{name} is missing from {table}");
+        }
+    }
+
     #[test]
     fn names_follow_rename_all() {
         assert_eq!(rename("first_name", Some("camelCase")), "firstName");

@@ -7,6 +7,7 @@ export {
   ERROR_CODES,
   ERROR_STATUS,
   FORM_ERROR_KEY,
+  FORM_WIDGETS,
   SSR_DATA_GLOBAL,
   SSR_LOCAL_KEY,
   type ErrorCode,

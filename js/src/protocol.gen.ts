@@ -22,3 +22,6 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
   UNAVAILABLE: 503,
 };
+/** How a form field is entered (`#[field(widget = "...")]`). */
+export const FORM_WIDGETS = ["text", "email", "password", "textarea", "number", "checkbox", "select", "radio", "date", "datetime-local", "time", "url", "tel", "hidden"] as const;
+export type FormWidget = (typeof FORM_WIDGETS)[number];

@@ -30,6 +30,10 @@ pub fn protocol_typescript() -> String {
         let _ = writeln!(out, "  {}: {},", code.as_str(), code.status());
     }
     out.push_str("};\n");
+    let widgets: Vec<String> = crate::forms::Widget::ALL.iter().map(|(name, _)| format!("{name:?}")).collect();
+    let _ = writeln!(out, "/** How a form field is entered (`#[field(widget = \"...\")]`). */");
+    let _ = writeln!(out, "export const FORM_WIDGETS = [{}] as const;", widgets.join(", "));
+    out.push_str("export type FormWidget = (typeof FORM_WIDGETS)[number];\n");
     out
 }
 
@@ -40,6 +44,13 @@ mod tests {
     use super::*;
 
     /// `js/src/protocol.gen.ts` must match the Rust table; `MIZAN_BLESS=1` rewrites it.
+    #[test]
+    fn widget_names_are_their_serde_names() {
+        for (name, widget) in crate::forms::Widget::ALL {
+            assert_eq!(serde_json::to_value(widget).unwrap(), *name);
+        }
+    }
+
     #[test]
     fn the_typescript_protocol_file_is_current() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../js/src/protocol.gen.ts");

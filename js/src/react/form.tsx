@@ -13,25 +13,10 @@ import {
 import type { z } from "zod";
 import type { CallOptions } from "../call.js";
 import { toMizanError, type MizanError } from "../error.js";
-import { FORM_ERROR_KEY } from "../protocol.gen.js";
-import { MizanContext } from "./context.js";
+import { FORM_ERROR_KEY, type FormWidget } from "../protocol.gen.js";
 
-/** How a form field is entered; the text-like ones are `<input type={widget}>` (or a `<textarea>`). */
-export type FormWidget =
-  | "text"
-  | "email"
-  | "password"
-  | "textarea"
-  | "number"
-  | "checkbox"
-  | "select"
-  | "radio"
-  | "date"
-  | "datetime-local"
-  | "time"
-  | "url"
-  | "tel"
-  | "hidden";
+export type { FormWidget };
+import { MizanContext } from "./context.js";
 
 /** One option of a `select` or `radio` field. */
 export interface FormChoice {
