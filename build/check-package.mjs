@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "js");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const expected = {
-  ".": ["MizanClient", "MizanError", "MizanProvider", "callFunction", "createLocalContext", "fetchContext", "isMizanError", "MizanSocket", "rules", "useCall", "useGlobalContext", "useLocalContextQuery", "useMizanForm", "z"],
+  ".": ["MizanClient", "MizanError", "MizanProvider", "callFunction", "createLocalContext", "fetchContext", "isMizanError", "MizanSocket", "rules", "useCall", "useChannel", "useGlobalContext", "useLocalContextQuery", "useMizanForm", "z"],
   "./server": ["installRenderer", "createRenderer"],
 };
 let failures = 0;

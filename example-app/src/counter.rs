@@ -16,6 +16,7 @@ impl MigratorTrait for Migrator {
         let mut migrations = mizan::db::framework_migrations();
         migrations.push(Box::new(CreateCounters));
         migrations.push(Box::new(crate::forms::CreateContactMessages));
+        migrations.push(Box::new(crate::chat::CreateChatMessages));
         migrations
     }
 }

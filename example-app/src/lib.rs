@@ -4,6 +4,7 @@
 //! without a socket.
 
 pub mod api;
+pub mod chat;
 pub mod counter;
 pub mod forms;
 
@@ -24,8 +25,10 @@ pub fn app() -> Mizan {
             api::increment,
             api::greet,
             api::wave,
-            forms::contact_stats
+            forms::contact_stats,
+            chat::chat_history
         ])
+        .channels(mizan::channels![chat::Chat])
         .functions(mizan::forms![forms::ContactForm, forms::SignupForm])
         .functions(mizan::auth::functions())
         // Read from `frontend/dist` in debug builds, embedded in release builds.

@@ -47,7 +47,9 @@ pub struct Mizan {
     dev: bool,
     trusted_origins: Vec<String>,
     migrate: crate::db::Migrate,
-    broadcaster: Option<Arc<dyn crate::broadcast::Broadcaster>>,
+    channels: Vec<crate::channels::ChannelDef>,
+    channel_layer: Option<Arc<dyn crate::channels::ChannelLayer>>,
+    channel_settings: crate::channels::ChannelSettings,
     sessions: crate::auth::sessions::SessionConfig,
     authenticator_set: bool,
 }
@@ -78,7 +80,9 @@ impl Mizan {
             dev: false,
             trusted_origins: Vec::new(),
             migrate: crate::db::migrate_with::<crate::db::FrameworkMigrator>,
-            broadcaster: None,
+            channels: Vec::new(),
+            channel_layer: None,
+            channel_settings: crate::channels::ChannelSettings::default(),
             sessions: crate::auth::sessions::SessionConfig::default(),
             authenticator_set: false,
         }
@@ -161,10 +165,30 @@ impl Mizan {
         self
     }
 
-    /// The channel layer that [`Ctx::broadcast`](crate::Ctx::broadcast) sends to.
-    pub fn broadcaster(mut self, broadcaster: impl crate::broadcast::Broadcaster) -> Self {
-        self.broadcaster = Some(Arc::new(broadcaster));
+    /// Registers channels, usually listed with [`channels!`](crate::channels); they are served
+    /// on the WebSocket at `{prefix}/ws`.
+    pub fn channels(mut self, channels: impl IntoIterator<Item = crate::channels::ChannelDef>) -> Self {
+        self.channels.extend(channels);
         self
+    }
+
+    /// How broadcasts reach subscribers: [`InProcessLayer`](crate::channels::InProcessLayer)
+    /// (the default) or [`RedisLayer`](crate::channels::RedisLayer) for several processes (the
+    /// CLI picks it when `REDIS_URL` is set).
+    pub fn channel_layer(mut self, layer: impl crate::channels::ChannelLayer) -> Self {
+        self.channel_layer = Some(Arc::new(layer));
+        self
+    }
+
+    /// Limits and timings of the channel socket.
+    pub fn channel_settings(mut self, settings: crate::channels::ChannelSettings) -> Self {
+        self.channel_settings = settings;
+        self
+    }
+
+    /// The registered channels (for code generation).
+    pub fn channel_definitions(&self) -> &[crate::channels::ChannelDef] {
+        &self.channels
     }
 
     /// Dev mode: the manifest is served to everyone. Off by default; the CLI sets it from
@@ -217,7 +241,7 @@ impl Mizan {
 
     /// The registered functions, checked (for code generation without a server).
     pub fn registry(&self) -> Result<Registry, RegistryError> {
-        Registry::new(self.functions.iter().cloned())
+        Ok(Registry::new(self.functions.iter().cloned())?.with_channels(self.channels.iter().cloned()))
     }
 
     /// Checks the functions and loads the frontend.
@@ -230,6 +254,17 @@ impl Mizan {
             None => None,
         };
         let accounts = self.db.clone().map(|db| Arc::new(crate::auth::Accounts::new(db, self.sessions)));
+        let mut definitions = std::collections::HashMap::new();
+        for channel in self.channels {
+            if definitions.insert(channel.name(), channel.clone()).is_some() {
+                return Err(BuildError::DuplicateChannel(channel.name()));
+            }
+        }
+        let channels = (!definitions.is_empty()).then(|| crate::channels::ChannelSet {
+            definitions: Arc::new(definitions),
+            layer: self.channel_layer.unwrap_or_else(|| Arc::new(crate::channels::InProcessLayer::new())),
+            settings: self.channel_settings,
+        });
         let authenticator: Arc<dyn Authenticator> = match &accounts {
             Some(accounts) if !self.authenticator_set => Arc::new(accounts.sessions.clone()),
             _ => self.authenticator,
@@ -245,7 +280,7 @@ impl Mizan {
             authenticator,
             dev: self.dev,
             trusted_origins: self.trusted_origins,
-            broadcaster: self.broadcaster,
+            channels,
         })))
     }
 }
@@ -259,6 +294,9 @@ pub enum BuildError {
     /// The frontend build could not be loaded.
     #[error(transparent)]
     Frontend(#[from] FrontendError),
+    /// Two channels share a name.
+    #[error("the channel name `{0}` is registered twice")]
+    DuplicateChannel(&'static str),
     /// The page shell template does not compile.
     #[error("the page shell template is invalid: {0}")]
     Shell(#[from] minijinja::Error),
@@ -275,7 +313,7 @@ pub(crate) struct Shared {
     pub(crate) authenticator: Arc<dyn Authenticator>,
     pub(crate) dev: bool,
     pub(crate) trusted_origins: Vec<String>,
-    pub(crate) broadcaster: Option<Arc<dyn crate::broadcast::Broadcaster>>,
+    pub(crate) channels: Option<crate::channels::ChannelSet>,
     pub(crate) accounts: Option<Arc<crate::auth::Accounts>>,
 }
 
@@ -286,7 +324,7 @@ impl Shared {
             request,
             self.db.clone(),
             Arc::clone(&self.authenticator),
-            self.broadcaster.clone(),
+            self.channels.as_ref().map(|channels| crate::channels::Channels::new(Arc::clone(&channels.layer))),
             self.accounts.clone(),
         )
     }
@@ -304,6 +342,12 @@ impl MizanApp {
         cfg.app_data(web::Data::from(Arc::clone(&self.0)));
         crate::rpc::configure(cfg, &self.0.prefix);
         crate::pages::configure(cfg);
+    }
+
+    /// The handle that broadcasts to the app's channels from anywhere (background tasks,
+    /// timers); `None` when the app has no channels.
+    pub fn channels(&self) -> Option<crate::channels::Channels> {
+        self.0.channels.as_ref().map(|channels| crate::channels::Channels::new(Arc::clone(&channels.layer)))
     }
 
     /// The registered functions.

@@ -187,7 +187,14 @@ fn serve(app: impl Fn() -> Mizan) -> anyhow::Result<()> {
         if config.dev {
             mizan.migrate(&db).await.map_err(|error| anyhow::anyhow!("migrating the database failed: {error}"))?;
         }
-        let app = mizan.database(db).dev(config.dev).trusted_origins(config.trusted_origins.clone()).build()?;
+        let mut mizan = mizan.database(db).dev(config.dev).trusted_origins(config.trusted_origins.clone());
+        if let Some(url) = &config.redis_url {
+            let layer = crate::channels::RedisLayer::connect(url)
+                .map_err(|error| anyhow::anyhow!("invalid REDIS_URL {url}: {error}"))?;
+            tracing::info!(redis = %url, "channels use the Redis layer");
+            mizan = mizan.channel_layer(layer);
+        }
+        let app = mizan.build()?;
         tracing::info!(addr = %config.addr, dev = config.dev, "Mizan is serving on http://{}", config.addr);
         actix_web::HttpServer::new(move || {
             let app = app.clone();

@@ -14,6 +14,9 @@ pub struct Config {
     /// `MIZAN_TRUSTED_ORIGINS`: comma-separated origins besides the server's own that may
     /// send calls (e.g. `https://app.example.com`).
     pub trusted_origins: Vec<String>,
+    /// `REDIS_URL`: the Redis server of the channel layer (`redis://127.0.0.1:6379`); unset,
+    /// channels reach the subscribers of this process only.
+    pub redis_url: Option<String>,
 }
 
 /// A configuration variable that could not be understood.
@@ -68,7 +71,8 @@ impl Config {
                 }),
             })
             .collect::<Result<_, _>>()?;
-        Ok(Self { addr, database_url, dev, trusted_origins })
+        let redis_url = lookup("REDIS_URL").filter(|url| !url.trim().is_empty());
+        Ok(Self { addr, database_url, dev, trusted_origins, redis_url })
     }
 }
 

@@ -42,11 +42,24 @@ fn new_token() -> String {
 
 /// Checks a state-changing request; see the module docs for the rules.
 pub(crate) fn check(request: &HttpRequest, trusted_origins: &[String]) -> Result<(), Error> {
-    const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
     // The protocol's header name, lower-cased as `HeaderName` requires.
     static TOKEN_HEADER: std::sync::LazyLock<HeaderName> = std::sync::LazyLock::new(|| {
         HeaderName::from_bytes(CSRF_HEADER.to_ascii_lowercase().as_bytes()).expect("a valid header name")
     });
+    let header = |name: &HeaderName| request.headers().get(name).map(|value| value.to_str().unwrap_or("\u{fffd}"));
+    check_origin(request, trusted_origins)?;
+    match (cookie_value(request, CSRF_COOKIE), header(&TOKEN_HEADER)) {
+        (Some(cookie), Some(token)) if !cookie.is_empty() && constant_time_eq(cookie, token) => Ok(()),
+        _ => Err(Error::forbidden(
+            "missing or wrong CSRF token: send the `mizan_csrf` cookie's value in the `X-CSRF-Token` header",
+        )),
+    }
+}
+
+/// The origin part of the checks: `Sec-Fetch-Site: cross-site` is refused, and a present
+/// `Origin` must be the server's own or a trusted one. The channel socket's handshake uses it.
+pub(crate) fn check_origin(request: &HttpRequest, trusted_origins: &[String]) -> Result<(), Error> {
+    const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
     let header = |name: &HeaderName| request.headers().get(name).map(|value| value.to_str().unwrap_or("\u{fffd}"));
     if header(&SEC_FETCH_SITE).is_some_and(|site| site.eq_ignore_ascii_case("cross-site")) {
         return Err(Error::forbidden("cross-site requests are not allowed"));
@@ -61,12 +74,7 @@ pub(crate) fn check(request: &HttpRequest, trusted_origins: &[String]) -> Result
             return Err(Error::forbidden("the request's Origin is not allowed"));
         }
     }
-    match (cookie_value(request, CSRF_COOKIE), header(&TOKEN_HEADER)) {
-        (Some(cookie), Some(token)) if !cookie.is_empty() && constant_time_eq(cookie, token) => Ok(()),
-        _ => Err(Error::forbidden(
-            "missing or wrong CSRF token: send the `mizan_csrf` cookie's value in the `X-CSRF-Token` header",
-        )),
-    }
+    Ok(())
 }
 
 /// The value of cookie `name`, read straight from the `Cookie` headers (no cookie jar).

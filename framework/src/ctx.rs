@@ -9,7 +9,6 @@ use actix_web::HttpRequest;
 use sea_orm::DatabaseConnection;
 
 use crate::auth::{Accounts, Authenticator, User};
-use crate::broadcast::Broadcaster;
 use crate::{Error, ErrorCode};
 
 /// The request context handed to server functions that take a `&Ctx` (or `Ctx`) argument.
@@ -24,7 +23,7 @@ struct Inner {
     request: HttpRequest,
     db: Option<DatabaseConnection>,
     authenticator: Arc<dyn Authenticator>,
-    broadcaster: Option<Arc<dyn Broadcaster>>,
+    channels: Option<crate::channels::Channels>,
     /// Resolved once per request, even when several functions of it ask concurrently.
     user: tokio::sync::OnceCell<Option<User>>,
     invalidate: RefCell<Vec<String>>,
@@ -37,14 +36,14 @@ impl Ctx {
         request: HttpRequest,
         db: Option<DatabaseConnection>,
         authenticator: Arc<dyn Authenticator>,
-        broadcaster: Option<Arc<dyn Broadcaster>>,
+        channels: Option<crate::channels::Channels>,
         accounts: Option<Arc<Accounts>>,
     ) -> Self {
         let inner = Inner {
             request,
             db,
             authenticator,
-            broadcaster,
+            channels,
             user: tokio::sync::OnceCell::new(),
             invalidate: RefCell::default(),
             cookies: RefCell::default(),
@@ -91,16 +90,22 @@ impl Ctx {
         self.inner.invalidate.borrow_mut().push(key.into());
     }
 
-    /// Sends `message` to every subscriber of the channel group `group`, through the app's
-    /// [`Broadcaster`] (set with [`Mizan::broadcaster`](crate::Mizan::broadcaster)).
+    /// Sends `message` to every subscriber of the group that `params` select in channel `C`
+    /// (`ctx.broadcast::<Chat>(&ChatParams { room }, &message)`), in this process or, with
+    /// the Redis layer, in every process.
     ///
-    /// Fails with `UNAVAILABLE` when the app has no channel layer.
-    pub async fn broadcast(&self, group: &str, message: &impl serde::Serialize) -> Result<(), Error> {
-        let Some(broadcaster) = &self.inner.broadcaster else {
-            return Err(Error::new(ErrorCode::Unavailable, "this app has no channel layer to broadcast on"));
-        };
-        let message = serde_json::to_value(message).map_err(Error::internal)?;
-        broadcaster.broadcast(group, message).await
+    /// Fails with `UNAVAILABLE` when the app has no channels or the layer is down.
+    pub async fn broadcast<C: crate::channels::Channel>(
+        &self,
+        params: &C::Params,
+        message: &C::ServerMessage,
+    ) -> Result<(), Error> {
+        self.channels()?.broadcast::<C>(params, message).await
+    }
+
+    /// The app's channels, to broadcast to a group by name or hand to a background task.
+    pub fn channels(&self) -> Result<&crate::channels::Channels, Error> {
+        self.inner.channels.as_ref().ok_or_else(|| Error::new(ErrorCode::Unavailable, "this app has no channels"))
     }
 
     /// Adds a cookie to the response of this call.

@@ -290,13 +290,9 @@ impl fmt::Display for Error {
     }
 }
 
-impl ResponseError for Error {
-    fn status_code(&self) -> StatusCode {
-        let status = self.typed.as_ref().map_or(self.code.status(), |typed| typed.status);
-        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-    }
-
-    fn error_response(&self) -> HttpResponse {
+impl Error {
+    /// Logs the error (internal details only here) under a fresh correlation id; returns the id.
+    pub(crate) fn log(&self) -> String {
         let id = uuid::Uuid::new_v4().simple().to_string();
         match &self.source {
             Some(source) => tracing::error!(error.id = %id, code = self.wire_code(), error = %source, "request failed"),
@@ -304,6 +300,25 @@ impl ResponseError for Error {
                 tracing::debug!(error.id = %id, code = self.wire_code(), message = %self.message, "request rejected")
             }
         }
+        id
+    }
+
+    /// The envelope's `error` object, logged: what a channel `error` message carries.
+    pub(crate) fn logged_body(&self) -> serde_json::Value {
+        let id = self.log();
+        let mut body = self.to_body(&id);
+        body.get_mut("error").map(serde_json::Value::take).unwrap_or_default()
+    }
+}
+
+impl ResponseError for Error {
+    fn status_code(&self) -> StatusCode {
+        let status = self.typed.as_ref().map_or(self.code.status(), |typed| typed.status);
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let id = self.log();
         HttpResponse::build(self.status_code())
             .insert_header((crate::protocol::REQUEST_ID_HEADER, id.as_str()))
             .json(self.to_body(&id))

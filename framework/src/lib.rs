@@ -39,7 +39,7 @@ extern crate self as mizan;
 
 mod app;
 pub mod auth;
-pub mod broadcast;
+pub mod channels;
 pub mod cli;
 pub mod codegen;
 mod config;
@@ -57,7 +57,6 @@ pub mod validation;
 
 pub use app::{BuildError, Mizan, MizanApp, DEFAULT_BODY_LIMIT, DEFAULT_MAX_JSON_DEPTH};
 pub use auth::{AuthLevel, Authenticator, User};
-pub use broadcast::Broadcaster;
 pub use config::{Config, ConfigError};
 pub use ctx::Ctx;
 pub use error::{ClientError, Error, ErrorCode, FieldErrors, Result};

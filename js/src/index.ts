@@ -66,6 +66,12 @@ export { z } from "zod";
 
 // React layer.
 export {
+  useChannel,
+  type ChannelOptions,
+  type ChannelState,
+  type ChannelStatus,
+} from "./react/channel.js";
+export {
   useMizanForm,
   type FormChoice,
   type FormDefinition,

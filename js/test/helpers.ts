@@ -1,4 +1,5 @@
 import type { FetchFunction } from "../src/client.js";
+import type { WebSocketLike } from "../src/socket.js";
 
 export interface RecordedRequest {
   url: string;
@@ -56,4 +57,38 @@ export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => voi
 /** Lets pending promises and timers run. */
 export function settle(ms = 20): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** A WebSocket double: records frames, lets the test open, answer and drop it. */
+export class FakeSocket implements WebSocketLike {
+  static all: FakeSocket[] = [];
+  readyState = 0;
+  sent: Array<Record<string, unknown>> = [];
+  closedWith: number | undefined;
+  onopen: ((event: unknown) => void) | null = null;
+  onclose: ((event: { code: number; reason: string }) => void) | null = null;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  onerror: ((event: unknown) => void) | null = null;
+
+  constructor(readonly url: string) {
+    FakeSocket.all.push(this);
+  }
+  send(data: string) {
+    this.sent.push(JSON.parse(data) as Record<string, unknown>);
+  }
+  close(code?: number) {
+    this.closedWith = code;
+    this.readyState = 3;
+  }
+  open() {
+    this.readyState = 1;
+    this.onopen?.({});
+  }
+  receive(frame: unknown) {
+    this.onmessage?.({ data: typeof frame === "string" ? frame : JSON.stringify(frame) });
+  }
+  drop() {
+    this.readyState = 3;
+    this.onclose?.({ code: 1006, reason: "" });
+  }
 }

@@ -245,6 +245,26 @@ pub fn generate_files(registry: &Registry, options: &Options, types_file: &str) 
         sections.push(section);
     }
 
+    for (name, [params, server, client]) in &schemas.channels {
+        let type_error = |source| CodegenError::Type { function: format!("channel {name}"), source };
+        let pascal = pascal_case(name);
+        let hook = format!("use{pascal}Channel");
+        claim(&hook, format!("channel `{name}`"))?;
+        let params = ts_type(&prepare(params.clone()), &format!("{pascal} channel parameters")).map_err(type_error)?;
+        let server = ts_type(&prepare(server.clone()), &format!("{pascal} channel messages")).map_err(type_error)?;
+        let client =
+            ts_type(&prepare(client.clone()), &format!("{pascal} channel client messages")).map_err(type_error)?;
+        let sends = if client == "never" {
+            String::from("It accepts no messages from clients.")
+        } else {
+            format!("`send({client})` sends to the server.")
+        };
+        sections.push(format!(
+            "/**\n * Subscribes to the channel `{name}` for `params` (over the app's one WebSocket) while mounted:\n * `{{ messages, lastMessage, status, error, send, clear }}`. {sends}\n */\nexport function {hook}(\n  params: {params},\n  options?: ChannelOptions<{server}>,\n): ChannelState<{server}, {client}> {{\n  return useChannel<{params}, {server}, {client}>({name:?}, params, options);\n}}\n"
+        ));
+        imports.extend(["useChannel", "type ChannelOptions", "type ChannelState"]);
+    }
+
     let mut contexts = String::from("/** The global-context bundle (`GET /context`, SSR data), by context name. */\nexport interface GlobalContexts {\n");
     for function in registry.global_contexts() {
         let output = ts_type(&prepare(schemas.outputs[function.name()].clone()), function.name())
@@ -352,6 +372,8 @@ struct Schemas {
     inputs: HashMap<&'static str, Value>,
     outputs: HashMap<&'static str, Value>,
     errors: HashMap<&'static str, Value>,
+    /// Per channel: the parameters, the server's messages and the clients' messages.
+    channels: BTreeMap<&'static str, [Value; 3]>,
     definitions: BTreeMap<String, Value>,
 }
 
@@ -370,6 +392,13 @@ impl Schemas {
                 errors.insert(name, Value::from(schema));
             }
         }
+        let mut channels = BTreeMap::new();
+        for channel in registry.channels() {
+            let params = Value::from(channel.params_schema(&mut reading));
+            let server = Value::from(channel.server_message_schema(&mut writing));
+            let client = Value::from(channel.client_message_schema(&mut reading));
+            channels.insert(channel.name(), [params, server, client]);
+        }
         let read: BTreeMap<String, Value> =
             reading.take_definitions(true).into_iter().map(|(name, schema)| (name, Value::from(schema))).collect();
         let mut definitions: BTreeMap<String, Value> =
@@ -386,7 +415,11 @@ impl Schemas {
             definitions.entry(name).or_insert(schema);
         }
         inputs.values_mut().for_each(rename);
-        Self { inputs, outputs, errors, definitions }
+        for [params, _, client] in channels.values_mut() {
+            rename(params);
+            rename(client);
+        }
+        Self { inputs, outputs, errors, channels, definitions }
     }
 }
 

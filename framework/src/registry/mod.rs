@@ -71,6 +71,7 @@ pub enum RegistryError {
 #[derive(Default)]
 pub struct Registry {
     functions: BTreeMap<String, FunctionDef>,
+    channels: BTreeMap<&'static str, crate::channels::ChannelDef>,
 }
 
 impl Registry {
@@ -91,7 +92,18 @@ impl Registry {
             }
             functions.insert(name, definition);
         }
-        Ok(Self { functions })
+        Ok(Self { functions, channels: BTreeMap::new() })
+    }
+
+    /// Adds the app's channels (for code generation).
+    pub fn with_channels(mut self, channels: impl IntoIterator<Item = crate::channels::ChannelDef>) -> Self {
+        self.channels.extend(channels.into_iter().map(|channel| (channel.name(), channel)));
+        self
+    }
+
+    /// The channels, sorted by name.
+    pub fn channels(&self) -> impl Iterator<Item = &crate::channels::ChannelDef> {
+        self.channels.values()
     }
 
     /// The function called `name`.

@@ -51,6 +51,10 @@ async fn dispatch(request: HttpRequest, payload: web::Payload, shared: web::Data
             Method::GET => context::single(&request, name, &shared).await,
             _ => return method_not_allowed(&request, "GET"),
         },
+        ("ws", None) => match method {
+            Method::GET => return crate::channels::websocket(request, payload, shared).await,
+            _ => return method_not_allowed(&request, "GET"),
+        },
         ("manifest", None) => match method {
             Method::GET => manifest::manifest(&request, &shared).await,
             _ => return method_not_allowed(&request, "GET"),

@@ -163,11 +163,19 @@ async fn functions_broadcast_through_the_channel_layer() {
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "no channel layer: {body}");
     assert_error(&body, "UNAVAILABLE");
 
-    let app = app_with(|mizan| mizan.broadcaster(Recorder)).await;
+    let app = app_with(|mizan| {
+        mizan.channels(mizan::channels![crate::fixtures::Announcements]).channel_layer(Recorder::default())
+    })
+    .await;
     let (status, _) = send(&app, call("announce", r#"{"room": "kitchen", "text": "dinner"}"#)).await;
     assert_eq!(status, StatusCode::OK);
     let sent = BROADCASTS.lock().unwrap().clone();
-    assert!(sent.contains(&("chat:kitchen".to_owned(), json!({ "text": "dinner" }))), "{sent:?}");
+    assert!(
+        sent.iter().any(|(group, message)| group.starts_with("announcements")
+            && group.ends_with("kitchen")
+            && message == &json!({ "text": "dinner" })),
+        "{sent:?}"
+    );
 }
 
 mod shared_user {

@@ -164,19 +164,52 @@ pub(crate) async fn predicate_panics() -> mizan::Result<bool> {
 /// Broadcasts to a room's channel group.
 #[mizan::client]
 pub(crate) async fn announce(ctx: &Ctx, room: String, text: String) -> mizan::Result<()> {
-    ctx.broadcast(&format!("chat:{room}"), &serde_json::json!({ "text": text })).await
+    ctx.broadcast::<Announcements>(&RoomParams { room }, &Announcement { text }).await
 }
 
-/// The messages [`Recorder`] was handed.
+/// A channel of announcements per room.
+pub(crate) struct Announcements;
+
+#[derive(Debug, serde::Serialize, serde::Deserialize, schemars::JsonSchema, validator::Validate)]
+pub(crate) struct RoomParams {
+    pub(crate) room: String,
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub(crate) struct Announcement {
+    pub(crate) text: String,
+}
+
+impl mizan::channels::Channel for Announcements {
+    const NAME: &'static str = "announcements";
+    type Params = RoomParams;
+    type ServerMessage = Announcement;
+    type ClientMessage = mizan::channels::NoMessages;
+
+    fn group(params: &RoomParams) -> String {
+        params.room.clone()
+    }
+}
+
+/// The messages [`Recorder`] was handed, with their group keys.
 pub(crate) static BROADCASTS: Mutex<Vec<(String, serde_json::Value)>> = Mutex::new(Vec::new());
 
 /// A channel layer that records what it is asked to deliver.
-pub(crate) struct Recorder;
+#[derive(Default)]
+pub(crate) struct Recorder(std::sync::Arc<mizan::channels::Hub>);
 
-impl mizan::Broadcaster for Recorder {
-    fn broadcast<'a>(&'a self, group: &'a str, message: serde_json::Value) -> LocalBoxFuture<'a, Result<(), Error>> {
-        BROADCASTS.lock().unwrap().push((group.to_owned(), message));
+impl mizan::channels::ChannelLayer for Recorder {
+    fn publish<'a>(&'a self, group: &'a str, data: std::sync::Arc<str>) -> mizan::channels::LayerFuture<'a> {
+        BROADCASTS.lock().unwrap().push((group.to_owned(), serde_json::from_str(&data).unwrap()));
         Box::pin(async { Ok(()) })
+    }
+
+    fn is_available(&self) -> bool {
+        true
+    }
+
+    fn hub(&self) -> &std::sync::Arc<mizan::channels::Hub> {
+        &self.0
     }
 }
 

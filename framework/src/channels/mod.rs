@@ -1,0 +1,388 @@
+//! Channels: typed WebSocket channels with groups, in one process or across several over Redis.
+//!
+//! A channel is a type implementing [`Channel`]: its subscription parameters, the messages the
+//! server sends, the messages clients may send, who may subscribe and which group a
+//! subscription joins. Register channels with [`Mizan::channels`](crate::Mizan::channels) and
+//! [`channels!`](crate::channels). Every browser tab opens one WebSocket at
+//! `/api/mizan/ws` and multiplexes its subscriptions on it (see the wire protocol in the
+//! crate's README).
+//!
+//! ```
+//! use mizan::channels::{Channel, NoMessages};
+//! use mizan::Ctx;
+//! use schemars::JsonSchema;
+//! use serde::{Deserialize, Serialize};
+//! use validator::Validate;
+//!
+//! /// Score updates of one match.
+//! pub struct Scores;
+//!
+//! #[derive(Serialize, Deserialize, JsonSchema, Validate)]
+//! pub struct ScoresParams {
+//!     #[validate(range(min = 1))]
+//!     pub match_id: u32,
+//! }
+//!
+//! #[derive(Serialize, Deserialize, JsonSchema)]
+//! pub struct Score {
+//!     pub home: u32,
+//!     pub away: u32,
+//! }
+//!
+//! impl Channel for Scores {
+//!     const NAME: &'static str = "scores";
+//!     type Params = ScoresParams;
+//!     type ServerMessage = Score;
+//!     type ClientMessage = NoMessages;
+//!
+//!     fn group(params: &ScoresParams) -> String {
+//!         params.match_id.to_string()
+//!     }
+//! }
+//!
+//! /// Anywhere on the server: `ctx.broadcast::<Scores>(&ScoresParams { match_id: 7 }, &score)`.
+//! #[mizan::client]
+//! pub async fn goal(ctx: &Ctx, match_id: u32) -> mizan::Result<()> {
+//!     ctx.broadcast::<Scores>(&ScoresParams { match_id }, &Score { home: 1, away: 0 }).await
+//! }
+//!
+//! let app = mizan::Mizan::new().functions(mizan::fns![goal]).channels(mizan::channels![Scores]).build().unwrap();
+//! ```
+//!
+//! # Delivery
+//!
+//! Messages go to every subscription of the group, in the order they were broadcast from one
+//! process. Each connection has a bounded send queue ([`ChannelSettings::send_queue`]); a
+//! client that does not read its messages fast enough is **disconnected** (close code 1013)
+//! rather than slowing the broadcast to everyone else or being silently skipped; the client
+//! reconnects and resubscribes, and can refetch what it missed.
+
+mod hub;
+mod layer;
+mod socket;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::future::LocalBoxFuture;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+pub use hub::Hub;
+pub use layer::{ChannelLayer, InProcessLayer, LayerFuture, RedisLayer};
+pub(crate) use socket::{websocket, ChannelSet};
+
+use crate::auth::AuthLevel;
+use crate::{Ctx, Error};
+
+/// A typed channel. Implement it for a marker type and register it with
+/// [`channels!`](crate::channels).
+#[allow(async_fn_in_trait)] // Channel hooks run on one worker thread: their futures need not be `Send`.
+pub trait Channel: Sized + 'static {
+    /// The channel's name, as clients subscribe to it (`"chat"`).
+    const NAME: &'static str;
+    /// Who may subscribe at all (checked before [`Channel::authorize`]): `Authenticated` needs a
+    /// logged-in user, and so on. Default: anyone.
+    const AUTH: AuthLevel = AuthLevel::Anonymous;
+    /// What a subscription is for (`{"room": "lobby"}`); validated with its `#[validate]` rules.
+    type Params: DeserializeOwned + Serialize + JsonSchema + validator::Validate;
+    /// What the server sends to subscribers.
+    type ServerMessage: Serialize + JsonSchema;
+    /// What subscribers may send ([`NoMessages`] when they may not).
+    type ClientMessage: DeserializeOwned + JsonSchema;
+
+    /// The group a subscription joins; broadcasts go to a group. Groups of different channels
+    /// never mix.
+    fn group(params: &Self::Params) -> String;
+
+    /// Whether this user may subscribe with these parameters (default: yes). A refusal is an
+    /// `error` message for that subscription; the socket stays open.
+    async fn authorize(ctx: &Ctx, params: &Self::Params) -> crate::Result<bool> {
+        let _ = (ctx, params);
+        Ok(true)
+    }
+
+    /// A message a subscriber sent (only for channels with a [`Channel::ClientMessage`]).
+    async fn on_receive(ctx: &Ctx, params: &Self::Params, message: Self::ClientMessage) -> crate::Result<()> {
+        let _ = (ctx, params, message);
+        Err(Error::bad_request(format!("the channel `{}` does not accept messages", Self::NAME)))
+    }
+
+    /// After a subscription was accepted.
+    async fn on_join(ctx: &Ctx, params: &Self::Params) -> crate::Result<()> {
+        let _ = (ctx, params);
+        Ok(())
+    }
+
+    /// After a subscription ended (unsubscribed, or the socket closed).
+    async fn on_leave(ctx: &Ctx, params: &Self::Params) {
+        let _ = (ctx, params);
+    }
+}
+
+/// The client-message type of channels that accept none: nothing decodes into it, and the
+/// generated `send` takes `never`.
+#[derive(Debug, Clone, Copy)]
+pub enum NoMessages {}
+
+impl<'de> serde::Deserialize<'de> for NoMessages {
+    fn deserialize<D: serde::Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
+        Err(serde::de::Error::custom("this channel does not accept messages"))
+    }
+}
+
+impl JsonSchema for NoMessages {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NoMessages".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        Schema::from(false)
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+}
+
+/// What Mizan knows about one registered channel, with its hooks type-erased.
+#[derive(Clone)]
+pub struct ChannelDef {
+    name: &'static str,
+    auth: AuthLevel,
+    accepts_messages: bool,
+    params_schema: fn(&mut SchemaGenerator) -> Schema,
+    server_schema: fn(&mut SchemaGenerator) -> Schema,
+    client_schema: fn(&mut SchemaGenerator) -> Schema,
+    pub(crate) hooks: Arc<dyn Hooks>,
+}
+
+impl ChannelDef {
+    /// The definition of channel `C`.
+    pub fn of<C: Channel>() -> Self {
+        let probe = SchemaGenerator::default().into_root_schema_for::<C::ClientMessage>();
+        Self {
+            name: C::NAME,
+            auth: C::AUTH,
+            accepts_messages: probe.as_bool() != Some(false),
+            params_schema: |generator| generator.subschema_for::<C::Params>(),
+            server_schema: |generator| generator.subschema_for::<C::ServerMessage>(),
+            client_schema: |generator| generator.subschema_for::<C::ClientMessage>(),
+            hooks: Arc::new(Typed::<C>(std::marker::PhantomData)),
+        }
+    }
+
+    /// The channel's name.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Who may subscribe.
+    pub fn auth(&self) -> AuthLevel {
+        self.auth
+    }
+
+    /// Whether subscribers may send messages.
+    pub fn accepts_messages(&self) -> bool {
+        self.accepts_messages
+    }
+
+    /// JSON Schema of the subscription parameters.
+    pub fn params_schema(&self, generator: &mut SchemaGenerator) -> Schema {
+        (self.params_schema)(generator)
+    }
+
+    /// JSON Schema of the server's messages.
+    pub fn server_message_schema(&self, generator: &mut SchemaGenerator) -> Schema {
+        (self.server_schema)(generator)
+    }
+
+    /// JSON Schema of the clients' messages (`false` when there are none).
+    pub fn client_message_schema(&self, generator: &mut SchemaGenerator) -> Schema {
+        (self.client_schema)(generator)
+    }
+}
+
+impl std::fmt::Debug for ChannelDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChannelDef").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+/// Lists channels for [`Mizan::channels`](crate::Mizan::channels).
+#[macro_export]
+macro_rules! channels {
+    ($($channel:ty),* $(,)?) => {
+        ::std::vec![$($crate::channels::ChannelDef::of::<$channel>()),*]
+    };
+}
+
+/// A subscription's decoded parameters, kept for its lifetime.
+pub(crate) type AnyParams = Box<dyn std::any::Any>;
+
+/// The type-erased hooks of a channel.
+pub(crate) trait Hooks: Send + Sync {
+    /// Decodes and validates the parameters, checks `authorize`; the group (with the
+    /// channel's namespace) and the parameters, or why not.
+    fn subscribe<'a>(
+        &'a self,
+        ctx: &'a Ctx,
+        params: serde_json::Value,
+    ) -> LocalBoxFuture<'a, Result<(String, AnyParams), Error>>;
+    fn join<'a>(&'a self, ctx: &'a Ctx, params: &'a AnyParams) -> LocalBoxFuture<'a, Result<(), Error>>;
+    fn receive<'a>(
+        &'a self,
+        ctx: &'a Ctx,
+        params: &'a AnyParams,
+        message: serde_json::Value,
+    ) -> LocalBoxFuture<'a, Result<(), Error>>;
+    fn leave<'a>(&'a self, ctx: &'a Ctx, params: &'a AnyParams) -> LocalBoxFuture<'a, ()>;
+}
+
+struct Typed<C>(std::marker::PhantomData<fn() -> C>);
+
+/// The group key of a channel's group: channels never share groups.
+pub(crate) fn group_key(channel: &str, group: &str) -> String {
+    format!("{channel}\u{1f}{group}")
+}
+
+impl<C: Channel> Hooks for Typed<C> {
+    fn subscribe<'a>(
+        &'a self,
+        ctx: &'a Ctx,
+        params: serde_json::Value,
+    ) -> LocalBoxFuture<'a, Result<(String, AnyParams), Error>> {
+        Box::pin(async move {
+            let params: C::Params = serde_json::from_value(params)
+                .map_err(|error| Error::bad_request(format!("invalid channel parameters: {error}")))?;
+            let mut fields = crate::FieldErrors::new();
+            crate::validation::collect(validator::Validate::validate(&params), "", &mut fields);
+            if !fields.is_empty() {
+                return Err(Error::validation(fields));
+            }
+            if !C::authorize(ctx, &params).await? {
+                return Err(Error::forbidden(format!("you may not subscribe to `{}` with these parameters", C::NAME)));
+            }
+            let group = group_key(C::NAME, &C::group(&params));
+            Ok((group, Box::new(params) as AnyParams))
+        })
+    }
+
+    fn join<'a>(&'a self, ctx: &'a Ctx, params: &'a AnyParams) -> LocalBoxFuture<'a, Result<(), Error>> {
+        Box::pin(async move {
+            match params.downcast_ref::<C::Params>() {
+                Some(params) => C::on_join(ctx, params).await,
+                None => Ok(()),
+            }
+        })
+    }
+
+    fn receive<'a>(
+        &'a self,
+        ctx: &'a Ctx,
+        params: &'a AnyParams,
+        message: serde_json::Value,
+    ) -> LocalBoxFuture<'a, Result<(), Error>> {
+        Box::pin(async move {
+            let message: C::ClientMessage = serde_json::from_value(message)
+                .map_err(|error| Error::bad_request(format!("invalid message: {error}")))?;
+            let Some(params) = params.downcast_ref::<C::Params>() else { return Ok(()) };
+            C::on_receive(ctx, params, message).await
+        })
+    }
+
+    fn leave<'a>(&'a self, ctx: &'a Ctx, params: &'a AnyParams) -> LocalBoxFuture<'a, ()> {
+        Box::pin(async move {
+            if let Some(params) = params.downcast_ref::<C::Params>() {
+                C::on_leave(ctx, params).await;
+            }
+        })
+    }
+}
+
+/// Limits and timings of the channel socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChannelSettings {
+    /// Largest message a client may send, in bytes (default 64 KiB); a bigger one closes the
+    /// socket with code 1009.
+    pub max_message_bytes: usize,
+    /// Messages queued for one connection before it counts as too slow and is closed with
+    /// code 1013 (default 1024).
+    pub send_queue: usize,
+    /// How often the server pings (default 10 s); a peer silent for three intervals is closed.
+    /// Logged-in sockets are also re-checked this often: after logout or a password change
+    /// (which ends the session) the socket is closed with code 1008.
+    pub heartbeat: Duration,
+    /// Most subscriptions on one socket (default 100).
+    pub max_subscriptions: usize,
+}
+
+impl Default for ChannelSettings {
+    fn default() -> Self {
+        Self {
+            max_message_bytes: 64 * 1024,
+            send_queue: 1024,
+            heartbeat: Duration::from_secs(10),
+            max_subscriptions: 100,
+        }
+    }
+}
+
+/// Broadcasts to channel groups from anywhere: server functions use
+/// [`Ctx::broadcast`](crate::Ctx::broadcast); background tasks keep a clone of this handle
+/// ([`MizanApp::channels`](crate::MizanApp::channels)).
+#[derive(Clone)]
+pub struct Channels {
+    layer: Arc<dyn ChannelLayer>,
+}
+
+impl Channels {
+    pub(crate) fn new(layer: Arc<dyn ChannelLayer>) -> Self {
+        Self { layer }
+    }
+
+    /// Sends `message` to every subscriber of the group `params` select in channel `C`.
+    ///
+    /// Fails with `UNAVAILABLE` when the channel layer cannot deliver (Redis is down).
+    pub fn broadcast<C: Channel>(
+        &self,
+        params: &C::Params,
+        message: &C::ServerMessage,
+    ) -> impl Future<Output = crate::Result<()>> + use<C> {
+        let group = group_key(C::NAME, &C::group(params));
+        self.broadcast_to(group, serde_json::to_string(message))
+    }
+
+    /// Sends `message` to the group named `group` of channel `C` (what [`Channel::group`]
+    /// returns), without parameters at hand.
+    pub fn broadcast_to_group<C: Channel>(
+        &self,
+        group: &str,
+        message: &C::ServerMessage,
+    ) -> impl Future<Output = crate::Result<()>> + use<C> {
+        self.broadcast_to(group_key(C::NAME, group), serde_json::to_string(message))
+    }
+
+    fn broadcast_to(
+        &self,
+        group: String,
+        data: serde_json::Result<String>,
+    ) -> impl Future<Output = crate::Result<()>> + use<> {
+        let data = data.map_err(Error::internal);
+        let layer = Arc::clone(&self.layer);
+        async move { layer.publish(&group, Arc::from(data?)).await }
+    }
+
+    /// Whether broadcasts can be delivered now.
+    pub fn is_available(&self) -> bool {
+        self.layer.is_available()
+    }
+}
+
+impl std::fmt::Debug for Channels {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Channels").field("available", &self.layer.is_available()).finish()
+    }
+}
