@@ -1,6 +1,7 @@
 import { PageStatus, PageTitle } from "@mizan/react";
 import { useEffect, useState, type FormEvent } from "react";
 import { Account } from "./Account";
+import { ChatPage } from "./ChatPage";
 import { ContactPage, SignupPage } from "./FormPages";
 import { GreetPage } from "./GreetPage";
 import { useCounter, useEcho, useIncrement, useServerTime } from "./mizan.gen";
@@ -22,6 +23,7 @@ export function App({ url }: { url: string }) {
         <nav className="nav">
           <a href="/">Home</a>
           <a href="/greet">Greetings</a>
+          <a href="/chat">Chat</a>
           <a href="/contact">Contact</a>
           <a href="/signup">Sign up</a>
         </nav>
@@ -33,6 +35,8 @@ export function App({ url }: { url: string }) {
         <Home hydrated={hydrated} />
       ) : pathname === "/greet" ? (
         <GreetPage hydrated={hydrated} initialName={queryParam(query, "name") ?? ""} />
+      ) : pathname === "/chat" ? (
+        <ChatPage hydrated={hydrated} room={queryParam(query, "room") || "lobby"} />
       ) : pathname === "/contact" ? (
         <ContactPage hydrated={hydrated} />
       ) : pathname === "/signup" ? (
