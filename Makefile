@@ -78,7 +78,8 @@ clean: ## Remove build outputs
 	rm -rf example-app/frontend/dist js/dist
 
 .PHONY: bench
-bench: frontend ## Benchmarks (release build): RPC throughput vs bare actix, SSR render time, page throughput
+bench: frontend ## Benchmarks (release build): RPC vs bare actix, SSR render time, page throughput, channel fan-out
 	bash build/bench-rpc.sh
 	$(CARGO) bench -p mizan-ssr --bench render -- $(CURDIR)/example-app/frontend/dist/server.js
 	bash build/bench-pages.sh
+	bash build/bench-channels.sh

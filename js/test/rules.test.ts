@@ -11,6 +11,9 @@ import {
   EventSchema,
   RulebookInputSchema,
   rulesForm,
+  useTickerChannel,
+  type Tick,
+  type TickerParams,
   RulesSubmitInputSchema,
   ShapeSchema,
   type Command,
@@ -72,6 +75,14 @@ describe("a form's generated Zod schema and the server's form agree", () => {
     ]);
     expect(rulesForm.fields.find((field) => field.name === "password")?.widget).toBe("password");
     expect(rulesForm.fields.find((field) => field.name === "homepage")?.required).toBe(false);
+  });
+});
+
+describe("channel hooks", () => {
+  it("are typed by the channel's parameters and messages; listen-only channels send nothing", () => {
+    expectTypeOf<Parameters<typeof useTickerChannel>[0]>().toEqualTypeOf<TickerParams>();
+    expectTypeOf<ReturnType<typeof useTickerChannel>["messages"]>().toEqualTypeOf<readonly Tick[]>();
+    expectTypeOf<ReturnType<typeof useTickerChannel>["send"]>().parameter(0).toEqualTypeOf<never>();
   });
 });
 

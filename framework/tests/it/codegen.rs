@@ -205,10 +205,39 @@ impl mizan::Form for RulesForm {
     }
 }
 
+/// A channel whose clients only listen.
+pub(crate) struct Ticker;
+
+/// Which market.
+#[derive(Debug, Serialize, Deserialize, JsonSchema, Validate)]
+pub(crate) struct TickerParams {
+    #[validate(length(min = 1))]
+    pub(crate) symbol: String,
+}
+
+/// One price.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub(crate) struct Tick {
+    pub(crate) price: f64,
+    pub(crate) at: DateTime<Utc>,
+}
+
+impl mizan::channels::Channel for Ticker {
+    const NAME: &'static str = "ticker";
+    type Params = TickerParams;
+    type ServerMessage = Tick;
+    type ClientMessage = mizan::channels::NoMessages;
+
+    fn group(params: &TickerParams) -> String {
+        params.symbol.clone()
+    }
+}
+
 fn registry() -> mizan::registry::Registry {
     mizan::Mizan::new()
         .functions(mizan::fns![kitchen_sink, rulebook, transfer])
         .functions(mizan::forms![RulesForm])
+        .channels(mizan::channels![Ticker])
         .registry()
         .unwrap()
 }

@@ -210,6 +210,28 @@ export const ShapeSchema: z.ZodType<Shape> = z.union([
   z.object({ type: z.literal("Square"), side: z.number() }),
 ]);
 
+/** One price. */
+export interface Tick {
+  price: number;
+  at: string;
+}
+
+/** Zod schema of `Tick`, with the server's validation rules and messages. */
+export const TickSchema: z.ZodType<Tick> = z.object({
+  price: z.number(),
+  at: z.string(),
+});
+
+/** Which market. */
+export interface TickerParams {
+  symbol: string;
+}
+
+/** Zod schema of `TickerParams`, with the server's validation rules and messages. */
+export const TickerParamsSchema: z.ZodType<TickerParams> = z.object({
+  symbol: z.string().refine(rules.length({ min: 1 }), "length must be at least 1"),
+});
+
 /** How a field is shown. Without `widget = "..."` it follows from the field's type and rules: `bool` → checkbox, numbers → number, an enum or `choices` → select, `email`/`url` rules → email/url, a chrono date/time → date/datetime-local/time, a name containing `password` → password, anything else → text. */
 export type Widget =
   | "text"
