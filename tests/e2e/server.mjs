@@ -23,8 +23,11 @@ function freePort() {
 /** The account every end-to-end server has, created with `createsuperuser`. */
 export const ADMIN = { username: "e2e-admin", password: "correct horse battery" };
 
-/** Starts the server; resolves once it answers HTTP. Call `stop()` when done. */
-export async function startServer() {
+/**
+ * Starts the server; resolves once it answers HTTP. Call `stop()` when done. `extraEnv` adds
+ * environment variables (e.g. `REDIS_URL`).
+ */
+export async function startServer(extraEnv = {}) {
   const binary = process.env.MIZAN_E2E_BIN ?? join(ROOT, "target/debug/example-app");
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "mizan-e2e-"));
@@ -34,6 +37,7 @@ export async function startServer() {
     MIZAN_ADDR: `127.0.0.1:${port}`,
     DATABASE_URL: `sqlite://${join(dir, "e2e.db")}?mode=rwc`,
     MIZAN_DEV: "0",
+    ...extraEnv,
   };
   // Production mode does not migrate at start: do it as a deployment would, then add a user.
   execFileSync(binary, ["migrate"], { cwd: dir, env, stdio: "pipe" });
