@@ -111,7 +111,8 @@ async fn run(subscribers: usize, messages: u64, redis: Option<String>) -> anyhow
         actix_web::rt::time::sleep(Duration::from_millis(10)).await;
     }
 
-    let slowest = |received: &Vec<AtomicU64>| received.iter().map(|count| count.load(Ordering::Acquire)).min().unwrap_or(0);
+    let slowest =
+        |received: &Vec<AtomicU64>| received.iter().map(|count| count.load(Ordering::Acquire)).min().unwrap_or(0);
     let params = Params { group: "all".into() };
     let started = Instant::now();
     for n in 0..messages {
@@ -150,9 +151,7 @@ async fn subscriber(index: usize, url: String, received: Arc<Vec<AtomicU64>>, re
             continue;
         }
         // {"type":"message","id":1,"data":{"n":123}}
-        let n = text
-            .rsplit_once(r#""n":"#)
-            .and_then(|(_, rest)| rest.trim_end_matches('}').parse::<u64>().ok());
+        let n = text.rsplit_once(r#""n":"#).and_then(|(_, rest)| rest.trim_end_matches('}').parse::<u64>().ok());
         if n != Some(next) {
             eprintln!("subscriber {index}: expected message {next}, got {text}");
             return;

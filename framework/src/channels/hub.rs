@@ -1,12 +1,14 @@
 //! The process's subscriptions by group, and delivery into each connection's bounded queue.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::{mpsc, Notify};
 
 /// One message for one subscription of a connection.
 pub(crate) struct Outgoing {
+    /// The subscription's key in the connection (not the client's id, which it may reuse).
     pub(crate) subscription: u64,
     pub(crate) data: Arc<str>,
 }
@@ -15,7 +17,34 @@ pub(crate) struct Outgoing {
 #[derive(Clone)]
 pub(crate) struct Outbox {
     pub(crate) queue: mpsc::Sender<Outgoing>,
-    pub(crate) overflowed: Arc<Notify>,
+    pub(crate) overflow: Arc<Overflow>,
+}
+
+/// Raised when a message could not be queued for a connection: the connection must close
+/// rather than go on with a gap in its messages.
+#[derive(Default)]
+pub(crate) struct Overflow {
+    happened: AtomicBool,
+    wake: Notify,
+}
+
+impl Overflow {
+    pub(crate) fn raise(&self) {
+        self.happened.store(true, Ordering::Release);
+        self.wake.notify_one();
+    }
+
+    /// Whether a message was dropped (checked before each message goes out).
+    pub(crate) fn happened(&self) -> bool {
+        self.happened.load(Ordering::Acquire)
+    }
+
+    /// Resolves once a message was dropped.
+    pub(crate) async fn wait(&self) {
+        while !self.happened() {
+            self.wake.notified().await;
+        }
+    }
 }
 
 struct Member {
@@ -54,7 +83,7 @@ impl Hub {
         for member in members {
             let message = Outgoing { subscription: member.subscription, data: Arc::clone(data) };
             if let Err(mpsc::error::TrySendError::Full(_)) = member.outbox.queue.try_send(message) {
-                member.outbox.overflowed.notify_one();
+                member.outbox.overflow.raise();
             }
         }
     }

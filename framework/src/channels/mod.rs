@@ -84,7 +84,8 @@ pub trait Channel: Sized + 'static {
     /// The channel's name, as clients subscribe to it (`"chat"`).
     const NAME: &'static str;
     /// Who may subscribe at all (checked before [`Channel::authorize`]): `Authenticated` needs a
-    /// logged-in user, and so on. Default: anyone.
+    /// logged-in user, and so on. Default: anyone. (`AuthLevel::Custom` is for functions; a
+    /// channel decides with [`Channel::authorize`] instead, and `Custom` refuses everyone.)
     const AUTH: AuthLevel = AuthLevel::Anonymous;
     /// What a subscription is for (`{"room": "lobby"}`); validated with its `#[validate]` rules.
     type Params: DeserializeOwned + Serialize + JsonSchema + validator::Validate;
@@ -309,7 +310,8 @@ pub struct ChannelSettings {
     /// socket with code 1009.
     pub max_message_bytes: usize,
     /// Messages queued for one connection before it counts as too slow and is closed with
-    /// code 1013 (default 1024).
+    /// code 1013 (default 1024). A client that takes no data at all for three heartbeats while
+    /// the server has some for it is closed the same way.
     pub send_queue: usize,
     /// How often the server pings (default 10 s); a peer silent for three intervals is closed.
     /// Logged-in sockets are also re-checked this often: after logout or a password change

@@ -1,17 +1,18 @@
 //! `GET /api/mizan/ws`: one WebSocket per browser tab, multiplexing channel subscriptions.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use actix_ws::{AggregatedMessage, CloseCode, CloseReason, ProtocolError, Session};
 use futures_util::StreamExt as _;
 use serde_json::{json, Value};
-use tokio::sync::{mpsc, Notify};
+use tokio::sync::mpsc;
 
-use super::hub::{Outbox, Outgoing};
+use super::hub::{Outbox, Outgoing, Overflow};
 use super::{AnyParams, ChannelDef};
 use crate::app::Shared;
 use crate::{Ctx, Error, ErrorCode};
@@ -44,6 +45,7 @@ pub(crate) async fn websocket(request: HttpRequest, body: web::Payload, shared: 
         .max_frame_size(settings.max_message_bytes)
         .aggregate_continuations()
         .max_continuation_size(settings.max_message_bytes);
+    let (queue, outgoing) = mpsc::channel::<Outgoing>(settings.send_queue.max(1));
     let connection = Connection {
         id: NEXT_CONNECTION.fetch_add(1, Ordering::Relaxed),
         shared: shared.into_inner(),
@@ -51,9 +53,13 @@ pub(crate) async fn websocket(request: HttpRequest, body: web::Payload, shared: 
         ctx,
         user,
         session,
+        outbox: Outbox { queue, overflow: Arc::new(Overflow::default()) },
+        stall: settings.heartbeat * 3,
         subscriptions: HashMap::new(),
+        ids: HashMap::new(),
+        next_key: 0,
     };
-    actix_web::rt::spawn(connection.run(stream));
+    actix_web::rt::spawn(connection.run(stream, outgoing));
     response
 }
 
@@ -66,6 +72,9 @@ pub(crate) struct ChannelSet {
 }
 
 struct Subscription {
+    /// The subscription's key in the hub: the client may reuse its id after unsubscribing,
+    /// and messages still queued for the old subscription must not pass for the new one's.
+    key: u64,
     channel: ChannelDef,
     group: String,
     params: AnyParams,
@@ -78,50 +87,85 @@ struct Connection {
     ctx: Ctx,
     user: Option<i32>,
     session: Session,
+    outbox: Outbox,
+    /// How long a write may wait for a client that reads nothing before it counts as too slow
+    /// (three heartbeats, like a peer that stopped answering pings).
+    stall: Duration,
+    /// Subscriptions by the client's id.
     subscriptions: HashMap<u64, Subscription>,
+    /// The client's ids by subscription key.
+    ids: HashMap<u64, u64>,
+    next_key: u64,
 }
 
 /// Why the loop ended, and how to close.
 enum End {
-    /// The peer closed or vanished: nothing to send.
+    /// The peer vanished: nothing to send.
     Gone,
+    /// The peer closed: its close frame is answered.
+    Closed(Option<CloseReason>),
     Close(u16, &'static str),
 }
 
+const TOO_SLOW_END: End = End::Close(TOO_SLOW, "too slow: messages were not read in time");
+
+/// Sends one frame unless the client turns out too slow meanwhile: a message it should have
+/// received was dropped (its queue overflowed), or the frame could not be handed to the
+/// connection for `stall` (the client reads nothing). Waiting on the session alone would let
+/// such a client hold the connection, unnoticed, for as long as it does not read.
+async fn bounded(
+    send: impl Future<Output = Result<(), actix_ws::Closed>>,
+    overflow: &Overflow,
+    stall: Duration,
+) -> Result<(), End> {
+    if overflow.happened() {
+        return Err(TOO_SLOW_END);
+    }
+    tokio::select! {
+        biased;
+        sent = send => sent.map_err(|_| End::Gone),
+        () = overflow.wait() => Err(TOO_SLOW_END),
+        () = tokio::time::sleep(stall) => Err(TOO_SLOW_END),
+    }
+}
+
 impl Connection {
-    async fn run(mut self, mut stream: actix_ws::AggregatedMessageStream) {
+    async fn run(mut self, mut stream: actix_ws::AggregatedMessageStream, mut outgoing: mpsc::Receiver<Outgoing>) {
         let settings = self.channels.settings;
-        let (queue, mut outgoing) = mpsc::channel::<Outgoing>(settings.send_queue.max(1));
-        let overflowed = Arc::new(Notify::new());
-        let outbox = Outbox { queue, overflowed: Arc::clone(&overflowed) };
+        let overflow = Arc::clone(&self.outbox.overflow);
         let mut heartbeat = tokio::time::interval(settings.heartbeat);
         heartbeat.tick().await;
         let mut last_seen = Instant::now();
         let end = loop {
+            // A dropped message closes the connection before anything else goes out.
+            if overflow.happened() {
+                break TOO_SLOW_END;
+            }
             tokio::select! {
-                () = overflowed.notified() => break End::Close(TOO_SLOW, "too slow: messages were not read in time"),
+                () = overflow.wait() => break TOO_SLOW_END,
                 message = stream.next() => {
                     last_seen = Instant::now();
                     match message {
-                        None | Some(Ok(AggregatedMessage::Close(_))) => break End::Gone,
+                        None => break End::Gone,
+                        Some(Ok(AggregatedMessage::Close(reason))) => break End::Closed(reason),
                         Some(Err(ProtocolError::Overflow)) => {
                             break End::Close(1009, "message too big");
                         }
                         Some(Err(_)) => break End::Close(1002, "protocol error"),
                         Some(Ok(AggregatedMessage::Text(text))) => {
-                            if let Err(end) = self.handle(&text, &outbox).await {
+                            if let Err(end) = self.handle(&text).await {
                                 break end;
                             }
                         }
                         Some(Ok(AggregatedMessage::Binary(_))) => {
                             let error = Error::bad_request("send JSON text messages");
-                            if self.send(json!({ "type": "error", "id": null, "error": error.logged_body() })).await.is_err() {
-                                break End::Gone;
+                            if let Err(end) = self.send(json!({ "type": "error", "id": null, "error": error.logged_body() })).await {
+                                break end;
                             }
                         }
                         Some(Ok(AggregatedMessage::Ping(bytes))) => {
-                            if self.session.pong(&bytes).await.is_err() {
-                                break End::Gone;
+                            if let Err(end) = bounded(self.session.pong(&bytes), &overflow, self.stall).await {
+                                break end;
                             }
                         }
                         Some(Ok(AggregatedMessage::Pong(_))) => {}
@@ -136,16 +180,16 @@ impl Connection {
                             Err(_) => break,
                         }
                     }
-                    if self.deliver(batch).await.is_err() {
-                        break End::Gone;
+                    if let Err(end) = self.deliver(batch).await {
+                        break end;
                     }
                 }
                 _ = heartbeat.tick() => {
                     if last_seen.elapsed() > settings.heartbeat * 3 {
                         break End::Close(1001, "no answer to pings");
                     }
-                    if self.session.ping(b"").await.is_err() {
-                        break End::Gone;
+                    if let Err(end) = bounded(self.session.ping(b""), &overflow, self.stall).await {
+                        break end;
                     }
                     if let Some(end) = self.session_ended().await {
                         break end;
@@ -154,10 +198,16 @@ impl Connection {
             }
         };
         self.leave_all().await;
-        if let End::Close(code, reason) = end {
-            let reason = CloseReason { code: CloseCode::from(code), description: Some(reason.to_owned()) };
-            let _ = self.session.close(Some(reason)).await;
-        }
+        let reason = match end {
+            End::Gone => return,
+            End::Closed(reason) => reason.map(|reason| CloseReason { code: reason.code, description: None }),
+            End::Close(code, reason) => {
+                Some(CloseReason { code: CloseCode::from(code), description: Some(reason.to_owned()) })
+            }
+        };
+        // The close frame goes out after what the session already holds; a client that reads
+        // nothing at all gets `stall` to take it, then the connection is dropped without it.
+        let _ = tokio::time::timeout(self.stall, self.session.close(reason)).await;
     }
 
     /// A logged-in socket whose session ended (logout, password change, expiry) is closed.
@@ -171,29 +221,30 @@ impl Connection {
         }
     }
 
-    async fn send(&mut self, message: Value) -> Result<(), actix_ws::Closed> {
-        self.session.text(message.to_string()).await
+    async fn send(&mut self, message: Value) -> Result<(), End> {
+        bounded(self.session.text(message.to_string()), &self.outbox.overflow, self.stall).await
     }
 
-    async fn deliver(&mut self, batch: Vec<Outgoing>) -> Result<(), actix_ws::Closed> {
+    async fn deliver(&mut self, batch: Vec<Outgoing>) -> Result<(), End> {
         for message in batch {
-            if !self.subscriptions.contains_key(&message.subscription) {
+            let Some(id) = self.ids.get(&message.subscription) else {
                 continue; // unsubscribed meanwhile
-            }
+            };
+            let id = id.to_string();
             let mut text = String::with_capacity(message.data.len() + 40);
             text.push_str(r#"{"type":"message","id":"#);
-            text.push_str(&message.subscription.to_string());
+            text.push_str(&id);
             text.push_str(r#","data":"#);
             text.push_str(&message.data);
             text.push('}');
-            self.session.text(text).await?;
+            bounded(self.session.text(text), &self.outbox.overflow, self.stall).await?;
         }
         Ok(())
     }
 
     /// One client message. Mistakes are answered with an `error` message; only a closed
     /// socket ends the loop.
-    async fn handle(&mut self, text: &str, outbox: &Outbox) -> Result<(), End> {
+    async fn handle(&mut self, text: &str) -> Result<(), End> {
         let message: Value = match serde_json::from_str(text) {
             Ok(message) => message,
             Err(_) => return self.reply_error(None, Error::bad_request("the message is not valid JSON")).await,
@@ -204,7 +255,7 @@ impl Connection {
             return self.reply_error(None, Error::bad_request("every message needs a numeric `id`")).await;
         };
         let outcome = match kind {
-            "subscribe" => self.subscribe(id, &message, outbox).await,
+            "subscribe" => self.subscribe(id, &message).await,
             "unsubscribe" => {
                 self.unsubscribe(id).await;
                 Ok(None)
@@ -215,17 +266,17 @@ impl Connection {
             ))),
         };
         match outcome {
-            Ok(Some(reply)) => self.send(reply).await.map_err(|_| End::Gone),
+            Ok(Some(reply)) => self.send(reply).await,
             Ok(None) => Ok(()),
             Err(error) => self.reply_error(Some(id), error).await,
         }
     }
 
     async fn reply_error(&mut self, id: Option<u64>, error: Error) -> Result<(), End> {
-        self.send(json!({ "type": "error", "id": id, "error": error.logged_body() })).await.map_err(|_| End::Gone)
+        self.send(json!({ "type": "error", "id": id, "error": error.logged_body() })).await
     }
 
-    async fn subscribe(&mut self, id: u64, message: &Value, outbox: &Outbox) -> Result<Option<Value>, Error> {
+    async fn subscribe(&mut self, id: u64, message: &Value) -> Result<Option<Value>, Error> {
         if self.subscriptions.contains_key(&id) {
             return Err(Error::bad_request(format!("subscription id {id} is already in use on this socket")));
         }
@@ -243,29 +294,34 @@ impl Connection {
         let params = message.get("params").cloned().unwrap_or_else(|| json!({}));
         let hooks = Arc::clone(&channel.hooks);
         let (group, params) = guard(hooks.subscribe(&self.ctx, params)).await?;
-        self.channels.layer.hub().join(&group, self.id, id, outbox.clone());
+        let key = self.next_key;
+        self.next_key += 1;
+        self.channels.layer.hub().join(&group, self.id, key, self.outbox.clone());
         if let Err(error) = guard(hooks.join(&self.ctx, &params)).await {
             tracing::warn!(channel = channel.name(), %error, "a channel's on_join failed");
         }
-        self.subscriptions.insert(id, Subscription { channel, group, params });
+        self.ids.insert(key, id);
+        self.subscriptions.insert(id, Subscription { key, channel, group, params });
         Ok(Some(json!({ "type": "subscribed", "id": id })))
     }
 
     async fn unsubscribe(&mut self, id: u64) {
         if let Some(subscription) = self.subscriptions.remove(&id) {
-            self.end(id, subscription).await;
+            self.ids.remove(&subscription.key);
+            self.end(subscription).await;
         }
     }
 
-    async fn end(&self, id: u64, subscription: Subscription) {
-        self.channels.layer.hub().leave(&subscription.group, self.id, id);
+    async fn end(&self, subscription: Subscription) {
+        self.channels.layer.hub().leave(&subscription.group, self.id, subscription.key);
         let hooks = Arc::clone(&subscription.channel.hooks);
         let _ = crate::rpc::catch_panic(hooks.leave(&self.ctx, &subscription.params)).await;
     }
 
     async fn leave_all(&mut self) {
-        for (id, subscription) in std::mem::take(&mut self.subscriptions) {
-            self.end(id, subscription).await;
+        self.ids.clear();
+        for (_, subscription) in std::mem::take(&mut self.subscriptions) {
+            self.end(subscription).await;
         }
     }
 

@@ -4,6 +4,7 @@
 mod accounts;
 mod auth;
 mod calls;
+mod channels;
 mod codegen;
 mod contexts;
 mod database;

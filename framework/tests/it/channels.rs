@@ -1,0 +1,778 @@
+//! The channel socket end to end: a real server on loopback and a WebSocket client speaking the
+//! wire protocol (`subscribe` / `subscribed` / `message` / `send` / `unsubscribe` / `error`).
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use actix_web::HttpRequest;
+use futures_util::future::LocalBoxFuture;
+use futures_util::{SinkExt as _, StreamExt as _};
+use mizan::channels::{Channel, ChannelSettings, NoMessages, RedisLayer};
+use mizan::{AuthLevel, Ctx, ErrorCode, Mizan, MizanApp, User};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::{self, Message};
+use validator::Validate;
+
+use crate::fixtures::{self, Announcements};
+use crate::support::TOKEN;
+
+/// Upper bound for anything that should happen "soon"; only there so that a failure does not
+/// hang the run.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+// --- The channels under test -------------------------------------------------------------------
+
+/// Chat rooms: anyone may join (but not the room named "secret") and talk.
+struct Room;
+
+#[derive(Debug, Serialize, Deserialize, JsonSchema, Validate)]
+struct RoomParams {
+    #[validate(length(min = 1, max = 32, message = "name the room"))]
+    room: String,
+}
+
+fn room(name: &str) -> RoomParams {
+    RoomParams { room: name.to_owned() }
+}
+
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+struct Line {
+    text: String,
+}
+
+fn line(text: impl Into<String>) -> Line {
+    Line { text: text.into() }
+}
+
+/// The rooms whose subscriptions ended (`on_leave`), one entry per subscription.
+static LEFT: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+fn left(room: &str) -> usize {
+    LEFT.lock().unwrap().iter().filter(|left| *left == room).count()
+}
+
+impl Channel for Room {
+    const NAME: &'static str = "room";
+    type Params = RoomParams;
+    type ServerMessage = Line;
+    type ClientMessage = Line;
+
+    fn group(params: &RoomParams) -> String {
+        params.room.clone()
+    }
+
+    async fn authorize(_ctx: &Ctx, params: &RoomParams) -> mizan::Result<bool> {
+        Ok(params.room != "secret")
+    }
+
+    async fn on_receive(ctx: &Ctx, params: &RoomParams, message: Line) -> mizan::Result<()> {
+        let who = ctx.user().await?.map_or_else(|| "anonymous".to_owned(), |user| user.username.clone());
+        ctx.broadcast::<Room>(params, &line(format!("{who}: {}", message.text))).await
+    }
+
+    async fn on_leave(_ctx: &Ctx, params: &RoomParams) {
+        LEFT.lock().unwrap().push(params.room.clone());
+    }
+}
+
+/// Members-only rooms: logged-in users only; nobody may send.
+struct Members;
+
+impl Channel for Members {
+    const NAME: &'static str = "members";
+    const AUTH: AuthLevel = AuthLevel::Authenticated;
+    type Params = RoomParams;
+    type ServerMessage = Line;
+    type ClientMessage = NoMessages;
+
+    fn group(params: &RoomParams) -> String {
+        params.room.clone()
+    }
+}
+
+/// A feed anyone may follow and nobody may write to.
+struct News;
+
+impl Channel for News {
+    const NAME: &'static str = "news";
+    type Params = RoomParams;
+    type ServerMessage = Line;
+    type ClientMessage = NoMessages;
+
+    fn group(params: &RoomParams) -> String {
+        params.room.clone()
+    }
+}
+
+/// The fixtures' app (functions, `HeaderUsers`) with the channels above.
+fn app() -> Mizan {
+    fixtures::app().channels(mizan::channels![Room, Members, News, Announcements])
+}
+
+// --- A real server ------------------------------------------------------------------------------
+
+struct Server {
+    address: SocketAddr,
+    app: MizanApp,
+    handle: actix_web::dev::ServerHandle,
+}
+
+impl Server {
+    fn start(mizan: Mizan) -> Self {
+        let app = mizan.build().expect("the test app builds");
+        let factory = app.clone();
+        let server = actix_web::HttpServer::new(move || {
+            let app = factory.clone();
+            actix_web::App::new().configure(move |cfg| app.configure(cfg))
+        })
+        .workers(1)
+        .disable_signals()
+        .shutdown_timeout(1)
+        .bind(("127.0.0.1", 0))
+        .expect("a free port on loopback");
+        let address = server.addrs()[0];
+        let server = server.run();
+        let handle = server.handle();
+        actix_web::rt::spawn(server);
+        Self { address, app, handle }
+    }
+
+    fn channels(&self) -> mizan::channels::Channels {
+        self.app.channels().expect("the app has channels")
+    }
+
+    /// This server's own origin, as a browser on one of its pages sends it.
+    fn origin(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    async fn connect(&self, user: Option<&str>) -> Socket {
+        handshake(self.address, Some(&self.origin()), user).await.expect("the handshake succeeds")
+    }
+
+    async fn stop(self) {
+        self.handle.stop(false).await;
+    }
+}
+
+/// A POST to `/api/mizan/call/{name}` over the network, passing the CSRF checks; the status and
+/// the JSON body.
+async fn call(address: SocketAddr, name: &str, arguments: Value) -> (u16, Value) {
+    let exchange = async {
+        let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+        let body = arguments.to_string();
+        let request = format!(
+            "POST /api/mizan/call/{name} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+             Cookie: mizan_csrf={TOKEN}\r\nX-CSRF-Token: {TOKEN}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).await.unwrap();
+        response
+    };
+    let response = tokio::time::timeout(PATIENCE, exchange).await.expect("the call is answered");
+    let response = String::from_utf8(response).expect("a UTF-8 response");
+    let (head, body) = response.split_once("\r\n\r\n").expect("an HTTP response");
+    let status = head.split(' ').nth(1).and_then(|status| status.parse().ok()).expect("a status line");
+    let body = serde_json::from_str(body).unwrap_or_else(|_| panic!("{head}: not JSON: {body}"));
+    (status, body)
+}
+
+// --- A WebSocket client -------------------------------------------------------------------------
+
+type Stream = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+struct Socket(Stream);
+
+/// Opens `/api/mizan/ws` with the given `Origin` and `x-test-user` headers.
+async fn handshake(
+    address: SocketAddr,
+    origin: Option<&str>,
+    user: Option<&str>,
+) -> Result<Socket, tungstenite::Error> {
+    let mut request = format!("ws://{address}/api/mizan/ws").into_client_request().unwrap();
+    if let Some(origin) = origin {
+        request.headers_mut().insert("origin", HeaderValue::from_str(origin).unwrap());
+    }
+    if let Some(user) = user {
+        request.headers_mut().insert("x-test-user", HeaderValue::from_str(user).unwrap());
+    }
+    let connecting = tokio_tungstenite::connect_async(request);
+    let (stream, _) = tokio::time::timeout(PATIENCE, connecting).await.expect("the handshake is answered")?;
+    Ok(Socket(stream))
+}
+
+/// What the server sent next.
+#[derive(Debug)]
+enum Received {
+    Json(Value),
+    Closed(Option<CloseFrame>),
+}
+
+impl Socket {
+    async fn send(&mut self, message: Value) {
+        self.send_text(&message.to_string()).await;
+    }
+
+    async fn send_text(&mut self, text: &str) {
+        self.0.send(Message::text(text)).await.expect("the socket is open");
+    }
+
+    /// The next JSON message or the close frame; `None` when nothing came within `wait`.
+    /// Pings are answered (by the client library) and skipped.
+    async fn next_within(&mut self, wait: Duration) -> Option<Received> {
+        let next = async {
+            loop {
+                match self.0.next().await {
+                    Some(Ok(Message::Text(text))) => {
+                        let json = serde_json::from_str(text.as_str())
+                            .unwrap_or_else(|error| panic!("not JSON ({error}): {text}"));
+                        return Received::Json(json);
+                    }
+                    Some(Ok(Message::Close(frame))) => return Received::Closed(frame),
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                    Some(Ok(other)) => panic!("unexpected frame {other:?}"),
+                    Some(Err(error)) => panic!("the connection failed without a close frame: {error}"),
+                    None => panic!("the connection ended without a close frame"),
+                }
+            }
+        };
+        tokio::time::timeout(wait, next).await.ok()
+    }
+
+    /// The next JSON message (a close frame fails the test).
+    async fn recv(&mut self) -> Value {
+        match self.next_within(PATIENCE).await {
+            Some(Received::Json(json)) => json,
+            Some(Received::Closed(frame)) => panic!("the server closed the socket: {frame:?}"),
+            None => panic!("nothing arrived within {PATIENCE:?}"),
+        }
+    }
+
+    /// Reads until the server's close frame: the messages before it, and its code.
+    async fn until_closed(&mut self) -> (Vec<Value>, u16) {
+        let mut messages = Vec::new();
+        loop {
+            match self.next_within(PATIENCE).await {
+                Some(Received::Json(json)) => messages.push(json),
+                Some(Received::Closed(Some(frame))) => return (messages, u16::from(frame.code)),
+                Some(Received::Closed(None)) => panic!("a close frame without a code"),
+                None => panic!("the socket was not closed within {PATIENCE:?}"),
+            }
+        }
+    }
+
+    /// Asserts that nothing arrives for `wait` (while answering pings).
+    async fn assert_quiet(&mut self, wait: Duration) {
+        if let Some(received) = self.next_within(wait).await {
+            panic!("expected silence, got {received:?}");
+        }
+    }
+
+    /// Subscribes and returns the server's answer.
+    async fn subscribe(&mut self, id: u64, channel: &str, params: Value) -> Value {
+        self.send(json!({ "type": "subscribe", "id": id, "channel": channel, "params": params })).await;
+        self.recv().await
+    }
+
+    /// Subscribes and asserts that it worked.
+    async fn subscribed(&mut self, id: u64, channel: &str, params: Value) {
+        let reply = self.subscribe(id, channel, params).await;
+        assert_eq!(reply, json!({ "type": "subscribed", "id": id }));
+    }
+}
+
+/// Asserts an `error` message for subscription `id` with `code` and a message.
+fn assert_error(reply: &Value, id: Value, code: &str) {
+    assert_eq!(reply["type"], "error", "{reply}");
+    assert_eq!(reply["id"], id, "{reply}");
+    assert_eq!(reply["error"]["code"], code, "{reply}");
+    assert!(reply["error"]["message"].as_str().is_some_and(|message| !message.is_empty()), "{reply}");
+}
+
+fn message(id: u64, text: &str) -> Value {
+    json!({ "type": "message", "id": id, "data": { "text": text } })
+}
+
+/// Polls `condition` every 20 ms until it holds; fails the test after [`PATIENCE`].
+async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while !condition() {
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting until {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+// --- The tests ----------------------------------------------------------------------------------
+
+#[actix_web::test]
+async fn a_subscription_receives_broadcasts_from_server_functions_and_from_the_app_handle() {
+    let server = Server::start(app());
+    let mut socket = server.connect(None).await;
+    socket.subscribed(1, "announcements", json!({ "room": "lobby" })).await;
+    socket.subscribed(2, "room", json!({ "room": "lobby" })).await;
+
+    let (status, body) = call(server.address, "announce", json!({ "room": "lobby", "text": "doors open" })).await;
+    assert_eq!((status, &body), (200, &json!({ "result": null })));
+    assert_eq!(socket.recv().await, message(1, "doors open"), "the broadcast of the server function");
+
+    server.channels().broadcast::<Room>(&room("lobby"), &line("from a background task")).await.unwrap();
+    assert_eq!(
+        socket.recv().await,
+        message(2, "from a background task"),
+        "the same group of another channel is not reached"
+    );
+    server.stop().await;
+}
+
+#[actix_web::test]
+async fn a_refused_subscription_is_an_error_and_the_socket_stays_usable() {
+    let server = Server::start(app());
+    let mut socket = server.connect(Some("user")).await;
+    let reply = socket.subscribe(1, "room", json!({ "room": "secret" })).await;
+    assert_error(&reply, json!(1), "FORBIDDEN");
+
+    socket.subscribed(2, "room", json!({ "room": "open" })).await;
+    server.channels().broadcast::<Room>(&room("secret"), &line("classified")).await.unwrap();
+    server.channels().broadcast::<Room>(&room("open"), &line("hello")).await.unwrap();
+    assert_eq!(socket.recv().await, message(2, "hello"), "the refused subscription receives nothing");
+    server.stop().await;
+}
+
+#[actix_web::test]
+async fn authenticated_channels_refuse_anonymous_sockets() {
+    let server = Server::start(app());
+    let mut anonymous = server.connect(None).await;
+    let reply = anonymous.subscribe(1, "members", json!({ "room": "club" })).await;
+    assert_error(&reply, json!(1), "UNAUTHENTICATED");
+
+    let mut user = server.connect(Some("user")).await;
+    user.subscribed(1, "members", json!({ "room": "club" })).await;
+    // The anonymous socket is still usable for open channels.
+    anonymous.subscribed(2, "news", json!({ "room": "club" })).await;
+
+    server.channels().broadcast::<Members>(&room("club"), &line("members only")).await.unwrap();
+    server.channels().broadcast::<News>(&room("club"), &line("for everyone")).await.unwrap();
+    assert_eq!(user.recv().await, message(1, "members only"));
+    assert_eq!(anonymous.recv().await, message(2, "for everyone"), "the refused subscription received nothing");
+    server.stop().await;
+}
+
+#[actix_web::test]
+async fn broadcasts_reach_only_their_group() {
+    let server = Server::start(app());
+    let mut in_a = server.connect(None).await;
+    let mut in_b = server.connect(None).await;
+    in_a.subscribed(1, "room", json!({ "room": "a" })).await;
+    in_b.subscribed(1, "room", json!({ "room": "b" })).await;
+    // Same group name, other channel: groups of different channels never mix.
+    in_b.subscribed(2, "news", json!({ "room": "a" })).await;
+
+    let channels = server.channels();
+    channels.broadcast::<Room>(&room("a"), &line("for a")).await.unwrap();
+    assert_eq!(in_a.recv().await, message(1, "for a"));
+    channels.broadcast::<Room>(&room("b"), &line("for b")).await.unwrap();
+    assert_eq!(in_b.recv().await, message(1, "for b"), "room b saw nothing of room a before this");
+    channels.broadcast::<News>(&room("a"), &line("news for a")).await.unwrap();
+    assert_eq!(in_b.recv().await, message(2, "news for a"));
+    channels.broadcast::<Room>(&room("a"), &line("again for a")).await.unwrap();
+    assert_eq!(in_a.recv().await, message(1, "again for a"), "room a saw nothing of the news group `a`");
+    server.stop().await;
+}
+
+#[actix_web::test]
+async fn client_messages_run_on_receive_and_reach_the_whole_room() {
+    let server = Server::start(app());
+    let mut ann = server.connect(Some("user")).await;
+    let mut bob = server.connect(None).await;
+    ann.subscribed(1, "room", json!({ "room": "chat" })).await;
+    bob.subscribed(7, "room", json!({ "room": "chat" })).await;
+
+    ann.send(json!({ "type": "send", "id": 1, "data": { "text": "hi" } })).await;
+    assert_eq!(ann.recv().await, message(1, "user: hi"), "the sender is in the room too");
+    assert_eq!(bob.recv().await, message(7, "user: hi"));
+    bob.send(json!({ "type": "send", "id": 7, "data": { "text": "hello" } })).await;
+    assert_eq!(ann.recv().await, message(1, "anonymous: hello"));
+    assert_eq!(bob.recv().await, message(7, "anonymous: hello"));
+
+    // A message that does not decode as the channel's client message.
+    ann.send(json!({ "type": "send", "id": 1, "data": { "words": "hi" } })).await;
+    assert_error(&ann.recv().await, json!(1), "BAD_REQUEST");
+    // A channel that accepts no messages.
+    ann.subscribed(2, "news", json!({ "room": "chat" })).await;
+    ann.send(json!({ "type": "send", "id": 2, "data": { "text": "hi" } })).await;
+    assert_error(&ann.recv().await, json!(2), "BAD_REQUEST");
+    // No such subscription.
+    ann.send(json!({ "type": "send", "id": 99, "data": { "text": "hi" } })).await;
+    assert_error(&ann.recv().await, json!(99), "NOT_FOUND");
+
+    // None of the refused messages reached the room; the socket still works.
+    ann.send(json!({ "type": "send", "id": 1, "data": { "text": "still here" } })).await;
+    assert_eq!(bob.recv().await, message(7, "user: still here"));
+    assert_eq!(ann.recv().await, message(1, "user: still here"));
+    server.stop().await;
+}
+
+#[actix_web::test]
+async fn after_unsubscribe_no_more_messages_arrive() {
+    let server = Server::start(app());
+    let mut socket = server.connect(None).await;
+    socket.subscribed(1, "room", json!({ "room": "unsub-1" })).await;
+    socket.subscribed(2, "room", json!({ "room": "unsub-2" })).await;
+    let channels = server.channels();
+    channels.broadcast::<Room>(&room("unsub-1"), &line("before")).await.unwrap();
+    assert_eq!(socket.recv().await, message(1, "before"));
+
+    socket.send(json!({ "type": "unsubscribe", "id": 1 })).await;
+    // Messages are handled in order: once this is answered, the unsubscribe was handled.
+    socket.subscribed(3, "news", json!({ "room": "unsub-3" })).await;
+    assert_eq!(left("unsub-1"), 1, "on_leave ran for the ended subscription");
+    channels.broadcast::<Room>(&room("unsub-1"), &line("after")).await.unwrap();
+    channels.broadcast::<Room>(&room("unsub-2"), &line("marker")).await.unwrap();
+    assert_eq!(socket.recv().await, message(2, "marker"), "nothing arrived for the ended subscription");
+
+    socket.send(json!({ "type": "send", "id": 1, "data": { "text": "hi" } })).await;
+    assert_error(&socket.recv().await, json!(1), "NOT_FOUND");
+    // The id is free again, for a new subscription.
+    socket.subscribed(1, "room", json!({ "room": "unsub-4" })).await;
+    channels.broadcast::<Room>(&room("unsub-4"), &line("new")).await.unwrap();
+    assert_eq!(socket.recv().await, message(1, "new"));
+    server.stop().await;
+}
+
+#[actix_web::test]
+async fn malformed_messages_are_answered_with_errors_and_the_socket_stays_open() {
+    let server = Server::start(app());
+    let mut socket = server.connect(None).await;
+
+    socket.send_text("this is not JSON").await;
+    assert_error(&socket.recv().await, Value::Null, "BAD_REQUEST");
+
+    socket.send(json!({ "type": "dance", "id": 3 })).await;
+    assert_error(&socket.recv().await, json!(3), "BAD_REQUEST");
+
+    socket.send(json!({ "type": "subscribe", "channel": "room", "params": { "room": "x" } })).await;
+    assert_error(&socket.recv().await, Value::Null, "BAD_REQUEST");
+
+    let reply = socket.subscribe(4, "room", json!({ "room": "" })).await;
+    assert_error(&reply, json!(4), "VALIDATION");
+    assert_eq!(reply["error"]["fields"], json!({ "room": ["name the room"] }));
+
+    let reply = socket.subscribe(5, "room", json!({ "room": 5 })).await;
+    assert_error(&reply, json!(5), "BAD_REQUEST");
+
+    let reply = socket.subscribe(6, "no-such-channel", json!({})).await;
+    assert_error(&reply, json!(6), "NOT_FOUND");
+
+    socket.0.send(Message::binary(b"{}".to_vec())).await.unwrap();
+    assert_error(&socket.recv().await, Value::Null, "BAD_REQUEST");
+
+    socket.subscribed(7, "room", json!({ "room": "fine" })).await;
+    let reply = socket.subscribe(7, "room", json!({ "room": "other" })).await;
+    assert_error(&reply, json!(7), "BAD_REQUEST");
+
+    // Still open, and none of the failed subscriptions exists.
+    server.channels().broadcast::<Room>(&room("x"), &line("x")).await.unwrap();
+    server.channels().broadcast::<Room>(&room("other"), &line("other")).await.unwrap();
+    server.channels().broadcast::<Room>(&room("fine"), &line("fine")).await.unwrap();
+    assert_eq!(socket.recv().await, message(7, "fine"));
+    server.stop().await;
+}
+
+#[actix_web::test]
+async fn a_message_over_the_size_limit_closes_the_socket_with_1009() {
+    let settings = ChannelSettings { max_message_bytes: 1024, ..ChannelSettings::default() };
+    let server = Server::start(app().channel_settings(settings));
+    let mut socket = server.connect(None).await;
+    socket.subscribed(1, "room", json!({ "room": "big" })).await;
+    // Just under the limit is fine.
+    let text = "x".repeat(900);
+    socket.send(json!({ "type": "send", "id": 1, "data": { "text": text } })).await;
+    assert_eq!(socket.recv().await, message(1, &format!("anonymous: {text}")));
+
+    let text = "x".repeat(4096);
+    socket.send(json!({ "type": "send", "id": 1, "data": { "text": text } })).await;
+    let (messages, code) = socket.until_closed().await;
+    assert_eq!((messages, code), (vec![], 1009));
+    eventually("the subscription ended", || left("big") == 1).await;
+    server.stop().await;
+}
+
+#[actix_web::test]
+async fn the_handshake_checks_the_origin() {
+    let server = Server::start(app());
+    match handshake(server.address, Some("https://evil.example"), Some("user")).await {
+        Err(tungstenite::Error::Http(response)) => assert_eq!(response.status(), 403),
+        Err(error) => panic!("expected a 403, got {error}"),
+        Ok(_) => panic!("a cross-origin handshake was accepted"),
+    }
+    let mut socket =
+        handshake(server.address, Some(&server.origin()), Some("user")).await.expect("same origin is fine");
+    socket.subscribed(1, "room", json!({ "room": "home" })).await;
+    // Clients that send no Origin at all (not browsers) are not cross-site requests.
+    let mut socket = handshake(server.address, None, None).await.expect("no origin is fine");
+    socket.subscribed(1, "room", json!({ "room": "home" })).await;
+    server.stop().await;
+}
+
+#[actix_web::test]
+async fn a_client_that_does_not_read_is_disconnected_without_holding_up_the_others() {
+    let settings = ChannelSettings { send_queue: 8, ..ChannelSettings::default() };
+    let server = Server::start(app().channel_settings(settings));
+    let mut reader = server.connect(None).await;
+    let mut sleeper = server.connect(None).await;
+    reader.subscribed(1, "room", json!({ "room": "burst" })).await;
+    sleeper.subscribed(1, "room", json!({ "room": "burst" })).await;
+
+    // 2,000 messages of 16 KiB (32 MiB, far more than the socket buffers hold). The publisher
+    // runs at the pace of the client that reads; the other one reads nothing.
+    const COUNT: usize = 2000;
+    let padding = "x".repeat(16 * 1024);
+    let channels = server.channels();
+    for n in 0..COUNT {
+        channels.broadcast::<Room>(&room("burst"), &line(format!("{n} {padding}"))).await.unwrap();
+        let received = reader.recv().await;
+        assert_eq!(received["id"], 1);
+        let text = received["data"]["text"].as_str().unwrap();
+        assert_eq!(text.split_once(' ').unwrap().0, n.to_string(), "the reader gets every message, in order");
+    }
+
+    // The server gave up on the sleeper by itself: its subscription ended while it read nothing.
+    eventually("the sleeper's subscription ended", || left("burst") == 1).await;
+
+    // What the sleeper finds when it finally reads: the start of the stream, without gaps, then
+    // the close frame saying it was too slow.
+    let (messages, code) = sleeper.until_closed().await;
+    assert_eq!(code, 1013);
+    assert!(!messages.is_empty() && messages.len() < COUNT, "{} messages", messages.len());
+    for (n, message) in messages.iter().enumerate() {
+        let text = message["data"]["text"].as_str().unwrap();
+        assert_eq!(text.split_once(' ').unwrap().0, n.to_string(), "no message is skipped before the close");
+    }
+
+    // The reader is unaffected.
+    channels.broadcast::<Room>(&room("burst"), &line("after")).await.unwrap();
+    assert_eq!(reader.recv().await, message(1, "after"));
+    server.stop().await;
+}
+
+#[actix_web::test]
+async fn a_client_that_stops_reading_is_disconnected_even_when_nothing_more_is_broadcast() {
+    // The queue (1,024) holds everything broadcast here: only the blocked writes can tell.
+    let settings = ChannelSettings { heartbeat: Duration::from_secs(1), ..ChannelSettings::default() };
+    let server = Server::start(app().channel_settings(settings));
+    let mut sleeper = server.connect(None).await;
+    sleeper.subscribed(1, "room", json!({ "room": "stuck" })).await;
+    const COUNT: usize = 600;
+    let padding = "x".repeat(16 * 1024);
+    for n in 0..COUNT {
+        server.channels().broadcast::<Room>(&room("stuck"), &line(format!("{n} {padding}"))).await.unwrap();
+    }
+    eventually("the sleeper's subscription ended", || left("stuck") == 1).await;
+
+    let (messages, code) = sleeper.until_closed().await;
+    assert!(code == 1013 || code == 1001, "closed as too slow or silent, not with {code}");
+    for (n, message) in messages.iter().enumerate() {
+        let text = message["data"]["text"].as_str().unwrap();
+        assert_eq!(text.split_once(' ').unwrap().0, n.to_string(), "in order, without gaps");
+    }
+    server.stop().await;
+}
+
+#[actix_web::test]
+async fn a_close_from_the_client_is_answered_and_ends_its_subscriptions() {
+    let server = Server::start(app());
+    let mut socket = server.connect(None).await;
+    socket.subscribed(1, "room", json!({ "room": "goodbye" })).await;
+    socket.subscribed(2, "room", json!({ "room": "goodbye" })).await;
+    let frame = CloseFrame { code: tungstenite::protocol::frame::coding::CloseCode::Normal, reason: "bye".into() };
+    socket.0.close(Some(frame)).await.unwrap();
+    let (messages, code) = socket.until_closed().await;
+    assert_eq!((messages, code), (vec![], 1000), "the server answers the close handshake");
+    eventually("both subscriptions ended", || left("goodbye") == 2).await;
+    server.stop().await;
+}
+
+/// Whether [`Flip`] still knows the user.
+static SIGNED_IN: AtomicBool = AtomicBool::new(true);
+
+/// `x-test-user: user` is a user while [`SIGNED_IN`] holds.
+struct Flip;
+
+impl mizan::Authenticator for Flip {
+    fn authenticate<'a>(&'a self, request: &'a HttpRequest) -> LocalBoxFuture<'a, mizan::Result<Option<User>>> {
+        let claims = request.headers().get("x-test-user").is_some_and(|user| user == "user");
+        let user = (claims && SIGNED_IN.load(Ordering::SeqCst)).then(|| User {
+            id: 1,
+            username: "user".to_owned(),
+            email: "user@example.com".to_owned(),
+            is_active: true,
+            is_staff: false,
+            is_superuser: false,
+        });
+        Box::pin(async move { Ok(user) })
+    }
+}
+
+#[actix_web::test]
+async fn a_socket_whose_session_ended_is_closed_with_1008() {
+    let settings = ChannelSettings { heartbeat: Duration::from_millis(200), ..ChannelSettings::default() };
+    let server = Server::start(app().authenticator(Flip).channel_settings(settings));
+    let mut socket = server.connect(Some("user")).await;
+    socket.subscribed(1, "members", json!({ "room": "session" })).await;
+    let mut anonymous = server.connect(None).await;
+    anonymous.subscribed(1, "room", json!({ "room": "session" })).await;
+
+    // While the session lasts (and the clients answer pings), heartbeats keep the sockets open.
+    tokio::join!(socket.assert_quiet(Duration::from_secs(1)), anonymous.assert_quiet(Duration::from_secs(1)));
+    server.channels().broadcast::<Members>(&room("session"), &line("still open")).await.unwrap();
+    assert_eq!(socket.recv().await, message(1, "still open"));
+
+    SIGNED_IN.store(false, Ordering::SeqCst);
+    // Anonymous sockets have no session to end: the other one stays open meanwhile.
+    let ((messages, code), ()) = tokio::join!(socket.until_closed(), anonymous.assert_quiet(Duration::from_secs(1)));
+    assert_eq!((messages, code), (vec![], 1008));
+    server.channels().broadcast::<Room>(&room("session"), &line("anyone")).await.unwrap();
+    assert_eq!(anonymous.recv().await, message(1, "anyone"));
+    server.stop().await;
+}
+
+// --- Redis --------------------------------------------------------------------------------------
+
+/// A `redis-server` of the test's own, killed when dropped (also when the test fails).
+struct Redis {
+    port: u16,
+    child: Option<std::process::Child>,
+}
+
+impl Redis {
+    async fn start(port: u16) -> Self {
+        let child = std::process::Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("`redis-server` on PATH");
+        let redis = Self { port, child: Some(child) };
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+            assert!(tokio::time::Instant::now() < deadline, "redis-server did not start");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        redis
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Broadcasts to `room` through `channels` every 100 ms until `socket` receives one of them;
+/// returns it.
+async fn broadcast_until_received(channels: &mizan::channels::Channels, room_name: &str, socket: &mut Socket) -> Value {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    for attempt in 0.. {
+        assert!(tokio::time::Instant::now() < deadline, "no broadcast reached the subscriber");
+        if channels.broadcast::<Room>(&room(room_name), &line(format!("attempt {attempt}"))).await.is_ok() {
+            if let Some(received) = socket.next_within(Duration::from_millis(100)).await {
+                match received {
+                    Received::Json(json) => return json,
+                    Received::Closed(frame) => panic!("the socket was closed: {frame:?}"),
+                }
+            }
+        } else {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    unreachable!()
+}
+
+#[actix_web::test]
+async fn the_redis_layer_connects_processes_and_survives_an_outage() {
+    let port = free_port();
+    let mut redis = Redis::start(port).await;
+    let url = redis.url();
+    let a = Server::start(app().channel_layer(RedisLayer::connect(&url).unwrap()));
+    let b = Server::start(app().channel_layer(RedisLayer::connect(&url).unwrap()));
+    eventually("both layers are connected", || a.channels().is_available() && b.channels().is_available()).await;
+
+    let mut socket = a.connect(None).await;
+    socket.subscribed(1, "room", json!({ "room": "across" })).await;
+    b.channels().broadcast::<Room>(&room("across"), &line("from b")).await.unwrap();
+    assert_eq!(socket.recv().await, message(1, "from b"), "a broadcast in one process reaches the other's subscribers");
+    // A server function in process b, called over HTTP, too.
+    let mut announcements = a.connect(None).await;
+    announcements.subscribed(1, "announcements", json!({ "room": "across" })).await;
+    let (status, _) = call(b.address, "announce", json!({ "room": "across", "text": "via b" })).await;
+    assert_eq!(status, 200);
+    assert_eq!(announcements.recv().await, message(1, "via b"));
+
+    redis.kill();
+    let channels = b.channels();
+    let mut outcome = Ok(());
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while tokio::time::Instant::now() < deadline {
+        outcome = channels.broadcast::<Room>(&room("across"), &line("into the void")).await;
+        if outcome.is_err() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let error = outcome.expect_err("broadcasts fail while Redis is down");
+    assert_eq!(error.code(), ErrorCode::Unavailable, "{error}");
+    eventually("process a noticed too", || !a.channels().is_available()).await;
+    // HTTP keeps working; new subscriptions are refused for now; the open socket stays open.
+    let (status, body) = call(a.address, "transfer", json!({ "amount": 30 })).await;
+    assert_eq!((status, &body), (200, &json!({ "result": 70 })));
+    let (status, body) = call(b.address, "announce", json!({ "room": "across", "text": "lost" })).await;
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["error"]["code"], "UNAVAILABLE", "{body}");
+    let reply = socket.subscribe(2, "room", json!({ "room": "later" })).await;
+    assert_error(&reply, json!(2), "UNAVAILABLE");
+
+    // Redis returns: the layers reconnect by themselves and the existing subscription receives
+    // broadcasts again.
+    let _redis = Redis::start(port).await;
+    let received = broadcast_until_received(&channels, "across", &mut socket).await;
+    assert_eq!(received["type"], "message", "{received}");
+    assert_eq!(received["id"], 1, "{received}");
+    assert!(received["data"]["text"].as_str().unwrap().starts_with("attempt "), "{received}");
+    eventually("process a is available again", || a.channels().is_available()).await;
+    socket.send(json!({ "type": "subscribe", "id": 2, "channel": "room", "params": { "room": "later" } })).await;
+    let reply = loop {
+        // Earlier attempts may still be arriving.
+        let reply = socket.recv().await;
+        if reply["type"] != "message" {
+            break reply;
+        }
+        assert_eq!(reply["id"], 1, "{reply}");
+    };
+    assert_eq!(reply, json!({ "type": "subscribed", "id": 2 }), "new subscriptions work again");
+    a.stop().await;
+    b.stop().await;
+}
