@@ -281,6 +281,7 @@ impl Mizan {
             dev: self.dev,
             trusted_origins: self.trusted_origins,
             channels,
+            shutdown: tokio::sync::watch::Sender::new(false),
         })))
     }
 }
@@ -315,6 +316,8 @@ pub(crate) struct Shared {
     pub(crate) trusted_origins: Vec<String>,
     pub(crate) channels: Option<crate::channels::ChannelSet>,
     pub(crate) accounts: Option<Arc<crate::auth::Accounts>>,
+    /// Set when the server begins a graceful shutdown: sockets close, health answers 503.
+    pub(crate) shutdown: tokio::sync::watch::Sender<bool>,
 }
 
 impl Shared {
@@ -348,6 +351,14 @@ impl MizanApp {
     /// timers); `None` when the app has no channels.
     pub fn channels(&self) -> Option<crate::channels::Channels> {
         self.0.channels.as_ref().map(|channels| crate::channels::Channels::new(Arc::clone(&channels.layer)))
+    }
+
+    /// Begins a graceful shutdown: channel sockets are closed with code 1001 ("going away", the
+    /// client reconnects to another instance) and the health endpoint answers 503, so a load
+    /// balancer stops sending traffic. The CLI calls it on SIGTERM/SIGINT before letting
+    /// in-flight requests finish.
+    pub fn begin_shutdown(&self) {
+        self.0.shutdown.send_replace(true);
     }
 
     /// The registered functions.

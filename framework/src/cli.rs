@@ -196,16 +196,53 @@ fn serve(app: impl Fn() -> Mizan) -> anyhow::Result<()> {
         }
         let app = mizan.build()?;
         tracing::info!(addr = %config.addr, dev = config.dev, "Mizan is serving on http://{}", config.addr);
-        actix_web::HttpServer::new(move || {
-            let app = app.clone();
+        let factory_app = app.clone();
+        let server = actix_web::HttpServer::new(move || {
+            let app = factory_app.clone();
             actix_web::App::new().configure(move |cfg| app.configure(cfg))
         })
         .bind(config.addr)
         .map_err(|error| anyhow::anyhow!("cannot listen on {}: {error}", config.addr))?
-        .run()
-        .await?;
+        .disable_signals()
+        .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS)
+        .run();
+        let handle = server.handle();
+        actix_web::rt::spawn(async move {
+            let signal = stop_signal().await;
+            tracing::info!(signal, "shutting down: closing channel sockets, finishing requests in flight");
+            app.begin_shutdown();
+            handle.stop(true).await;
+        });
+        server.await?;
+        tracing::info!("stopped");
         Ok(())
     })
+}
+
+/// How long in-flight requests may take to finish after SIGTERM before they are dropped.
+const SHUTDOWN_TIMEOUT_SECS: u64 = 30;
+
+/// Waits for SIGTERM (what orchestrators send) or SIGINT (Ctrl-C); returns its name.
+async fn stop_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
+            (Ok(mut terminate), Ok(mut interrupt)) => tokio::select! {
+                _ = terminate.recv() => "SIGTERM",
+                _ = interrupt.recv() => "SIGINT",
+            },
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+                "SIGINT"
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl-C"
+    }
 }
 
 fn init_tracing() {

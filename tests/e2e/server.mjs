@@ -71,10 +71,12 @@ export async function startServer(extraEnv = {}) {
   return {
     url,
     output,
+    /** Sends SIGTERM, waits for the process to end; resolves with its exit code. */
     async stop() {
       child.kill("SIGTERM");
-      await exited;
+      const code = await exited;
       rmSync(dir, { recursive: true, force: true });
+      return code;
     },
   };
 }

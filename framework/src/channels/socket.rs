@@ -30,6 +30,10 @@ pub(crate) async fn websocket(request: HttpRequest, body: web::Payload, shared: 
     if let Err(error) = crate::csrf::check_origin(&request, &shared.trusted_origins) {
         return error.error_response();
     }
+    let shutdown = shared.shutdown.subscribe();
+    if *shutdown.borrow() {
+        return Error::new(ErrorCode::Unavailable, "the server is shutting down").error_response();
+    }
     let ctx = shared.ctx(request.clone());
     // Who the socket belongs to, to notice when that session ends.
     let user = match ctx.user().await {
@@ -59,7 +63,7 @@ pub(crate) async fn websocket(request: HttpRequest, body: web::Payload, shared: 
         ids: HashMap::new(),
         next_key: 0,
     };
-    actix_web::rt::spawn(connection.run(stream, outgoing));
+    actix_web::rt::spawn(connection.run(stream, outgoing, shutdown));
     response
 }
 
@@ -130,7 +134,12 @@ async fn bounded(
 }
 
 impl Connection {
-    async fn run(mut self, mut stream: actix_ws::AggregatedMessageStream, mut outgoing: mpsc::Receiver<Outgoing>) {
+    async fn run(
+        mut self,
+        mut stream: actix_ws::AggregatedMessageStream,
+        mut outgoing: mpsc::Receiver<Outgoing>,
+        mut shutdown: tokio::sync::watch::Receiver<bool>,
+    ) {
         let settings = self.channels.settings;
         let overflow = Arc::clone(&self.outbox.overflow);
         let mut heartbeat = tokio::time::interval(settings.heartbeat);
@@ -143,6 +152,9 @@ impl Connection {
             }
             tokio::select! {
                 () = overflow.wait() => break TOO_SLOW_END,
+                // The server is stopping: clients reconnect (to another instance, or this one
+                // once it is back).
+                _ = shutdown.changed() => break End::Close(1001, "the server is shutting down"),
                 message = stream.next() => {
                     last_seen = Instant::now();
                     match message {

@@ -31,6 +31,41 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig, prefix: &str) {
     cfg.service(web::scope(prefix).default_service(web::to(dispatch)));
 }
 
+/// `GET /health`: 200 when the app can serve, with the state of its parts; 503 while the
+/// database does not answer or the server is shutting down.
+async fn health(shared: &Shared) -> HttpResponse {
+    let shutting_down = *shared.shutdown.borrow();
+    let database = match &shared.db {
+        None => "none",
+        Some(db) => match db.ping().await {
+            Ok(()) => "ok",
+            Err(error) => {
+                tracing::warn!(%error, "health check: the database does not answer");
+                "unavailable"
+            }
+        },
+    };
+    let channels = match &shared.channels {
+        None => "none",
+        Some(channels) if channels.layer.is_available() => "ok",
+        Some(_) => "unavailable",
+    };
+    let status = match (shutting_down, database) {
+        (true, _) => "shutting down",
+        (false, "unavailable") => "unavailable",
+        (false, _) if channels == "unavailable" => "degraded",
+        _ => "ok",
+    };
+    let code = if matches!(status, "ok" | "degraded") {
+        actix_web::http::StatusCode::OK
+    } else {
+        actix_web::http::StatusCode::SERVICE_UNAVAILABLE
+    };
+    HttpResponse::build(code)
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(serde_json::json!({ "status": status, "database": database, "channels": channels }))
+}
+
 async fn dispatch(request: HttpRequest, payload: web::Payload, shared: web::Data<Shared>) -> HttpResponse {
     let path = request.path().strip_prefix(shared.prefix.as_str()).unwrap_or_default().trim_start_matches('/');
     let (endpoint, name) = match path.split_once('/') {
@@ -54,6 +89,10 @@ async fn dispatch(request: HttpRequest, payload: web::Payload, shared: web::Data
         ("ws", None) => match method {
             Method::GET => return crate::channels::websocket(request, payload, shared).await,
             _ => return method_not_allowed(&request, "GET"),
+        },
+        ("health", None) => match method {
+            Method::GET | Method::HEAD => return health(&shared).await,
+            _ => return method_not_allowed(&request, "GET, HEAD"),
         },
         ("manifest", None) => match method {
             Method::GET => manifest::manifest(&request, &shared).await,

@@ -646,6 +646,45 @@ async fn a_socket_whose_session_ended_is_closed_with_1008() {
     server.stop().await;
 }
 
+#[actix_web::test]
+async fn a_graceful_shutdown_closes_sockets_with_1001_and_turns_health_to_503() {
+    let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+    let server = Server::start(app().database(db.clone()));
+    let mut socket = server.connect(None).await;
+    socket.subscribed(1, "room", json!({ "room": "bye" })).await;
+    let health = |address| async move {
+        let (status, body) = get(address, "/api/mizan/health").await;
+        (status, body)
+    };
+    assert_eq!(health(server.address).await, (200, json!({ "status": "ok", "database": "ok", "channels": "ok" })));
+    db.close_by_ref().await.unwrap();
+    assert_eq!(
+        health(server.address).await,
+        (503, json!({ "status": "unavailable", "database": "unavailable", "channels": "ok" })),
+        "a database that does not answer makes the instance unhealthy"
+    );
+
+    server.app.begin_shutdown();
+    let (messages, code) = socket.until_closed().await;
+    assert_eq!((messages, code), (vec![], 1001), "clients are told to go away, not dropped");
+    assert_eq!(health(server.address).await.0, 503, "load balancers stop sending traffic");
+    assert!(handshake(server.address, Some(&server.origin()), None).await.is_err(), "no new sockets");
+    server.stop().await;
+}
+
+/// A GET over the network; the status and the JSON body.
+async fn get(address: SocketAddr, path: &str) -> (u16, Value) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    let status = response[9..12].parse().unwrap();
+    let body = response.split_once("\r\n\r\n").map(|(_, body)| body).unwrap_or_default();
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
 // --- Redis --------------------------------------------------------------------------------------
 
 /// A `redis-server` of the test's own, killed when dropped (also when the test fails).
