@@ -293,7 +293,8 @@ impl fmt::Display for Error {
 impl Error {
     /// Logs the error (internal details only here) under a fresh correlation id; returns the id.
     pub(crate) fn log(&self) -> String {
-        let id = uuid::Uuid::new_v4().simple().to_string();
+        // Inside a request, the error's id is the request's (`X-Request-Id`, the access log).
+        let id = crate::request_log::current().unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
         match &self.source {
             Some(source) => tracing::error!(error.id = %id, code = self.wire_code(), error = %source, "request failed"),
             None => {

@@ -52,6 +52,7 @@ pub mod invalidation;
 pub mod pages;
 pub mod protocol;
 pub mod registry;
+mod request_log;
 mod rpc;
 pub mod validation;
 

@@ -105,6 +105,10 @@ async fn static_file(request: HttpRequest, shared: web::Data<Shared>) -> HttpRes
 }
 
 async fn page(request: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
+    crate::request_log::traced(&request.clone(), render_page(request, shared)).await
+}
+
+async fn render_page(request: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
     if !matches!(*request.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD) {
         return HttpResponse::MethodNotAllowed().insert_header((header::ALLOW, "GET, HEAD")).finish();
     }

@@ -67,6 +67,11 @@ async fn health(shared: &Shared) -> HttpResponse {
 }
 
 async fn dispatch(request: HttpRequest, payload: web::Payload, shared: web::Data<Shared>) -> HttpResponse {
+    let traced_request = request.clone();
+    crate::request_log::traced(&traced_request, route(request, payload, shared)).await
+}
+
+async fn route(request: HttpRequest, payload: web::Payload, shared: web::Data<Shared>) -> HttpResponse {
     let path = request.path().strip_prefix(shared.prefix.as_str()).unwrap_or_default().trim_start_matches('/');
     let (endpoint, name) = match path.split_once('/') {
         Some((endpoint, name)) => (endpoint, Some(name)),

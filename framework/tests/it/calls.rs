@@ -233,3 +233,19 @@ async fn global_contexts_of_one_request_look_the_user_up_once() {
     assert_eq!(bundle, json!({ "first_name": "ann", "user_email": "ann@example.com" }));
     assert_eq!(shared_user::LOOKUPS.load(Ordering::SeqCst), 1);
 }
+
+#[actix_web::test]
+async fn every_response_carries_a_request_id_that_errors_repeat() {
+    let app = app().await;
+    let bundle = actix_web::test::TestRequest::get().uri("/api/mizan/context").to_request();
+    let response = actix_web::test::call_service(&app, bundle).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let first = response.headers().get("x-request-id").expect("a request id").to_str().unwrap().to_owned();
+    assert_eq!(first.len(), 32, "{first}");
+    let response = actix_web::test::call_service(&app, call("no_such_function", "{}").to_request()).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let id = response.headers().get("x-request-id").unwrap().to_str().unwrap().to_owned();
+    let body: serde_json::Value = actix_web::test::read_body_json(response).await;
+    assert_eq!(body["error"]["id"], id.as_str(), "the envelope's id is the request's, as logged");
+    assert_ne!(id, first, "each request has its own");
+}
