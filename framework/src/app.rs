@@ -46,6 +46,7 @@ pub struct Mizan {
     authenticator: Arc<dyn Authenticator>,
     dev: bool,
     trusted_origins: Vec<String>,
+    trusted_proxies: Vec<std::net::IpAddr>,
     migrate: crate::db::Migrate,
     channels: Vec<crate::channels::ChannelDef>,
     channel_layer: Option<Arc<dyn crate::channels::ChannelLayer>>,
@@ -79,6 +80,7 @@ impl Mizan {
             authenticator: Arc::new(Anonymous),
             dev: false,
             trusted_origins: Vec::new(),
+            trusted_proxies: Vec::new(),
             migrate: crate::db::migrate_with::<crate::db::FrameworkMigrator>,
             channels: Vec::new(),
             channel_layer: None,
@@ -204,6 +206,15 @@ impl Mizan {
         self
     }
 
+    /// Reverse proxies (their addresses as the server sees them) whose `X-Forwarded-Proto`,
+    /// `X-Forwarded-Host` and `X-Forwarded-For` are believed: the client's scheme (origin
+    /// check, `Secure` cookies), host and address (login throttling). Other peers' forwarding
+    /// headers are ignored. The CLI reads `MIZAN_TRUSTED_PROXIES`.
+    pub fn trusted_proxies(mut self, proxies: impl IntoIterator<Item = std::net::IpAddr>) -> Self {
+        self.trusted_proxies.extend(proxies);
+        self
+    }
+
     /// The migrator whose migrations `migrate` (and the dev server at start) applies: the
     /// framework's tables plus the app's own (see [`db`](crate::db)). Default: the framework's
     /// tables only.
@@ -280,6 +291,7 @@ impl Mizan {
             authenticator,
             dev: self.dev,
             trusted_origins: self.trusted_origins,
+            trusted_proxies: self.trusted_proxies,
             channels,
             shutdown: tokio::sync::watch::Sender::new(false),
         })))
@@ -314,6 +326,7 @@ pub(crate) struct Shared {
     pub(crate) authenticator: Arc<dyn Authenticator>,
     pub(crate) dev: bool,
     pub(crate) trusted_origins: Vec<String>,
+    pub(crate) trusted_proxies: Vec<std::net::IpAddr>,
     pub(crate) channels: Option<crate::channels::ChannelSet>,
     pub(crate) accounts: Option<Arc<crate::auth::Accounts>>,
     /// Set when the server begins a graceful shutdown: sockets close, health answers 503.

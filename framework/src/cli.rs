@@ -187,7 +187,11 @@ fn serve(app: impl Fn() -> Mizan) -> anyhow::Result<()> {
         if config.dev {
             mizan.migrate(&db).await.map_err(|error| anyhow::anyhow!("migrating the database failed: {error}"))?;
         }
-        let mut mizan = mizan.database(db).dev(config.dev).trusted_origins(config.trusted_origins.clone());
+        let mut mizan = mizan
+            .database(db)
+            .dev(config.dev)
+            .trusted_origins(config.trusted_origins.clone())
+            .trusted_proxies(config.trusted_proxies.clone());
         if let Some(url) = &config.redis_url {
             let layer = crate::channels::RedisLayer::connect(url)
                 .map_err(|error| anyhow::anyhow!("invalid REDIS_URL {url}: {error}"))?;

@@ -17,6 +17,9 @@ pub struct Config {
     /// `REDIS_URL`: the Redis server of the channel layer (`redis://127.0.0.1:6379`); unset,
     /// channels reach the subscribers of this process only.
     pub redis_url: Option<String>,
+    /// `MIZAN_TRUSTED_PROXIES`: comma-separated addresses of reverse proxies whose
+    /// `X-Forwarded-*` headers are believed (e.g. `127.0.0.1` for a proxy on the same host).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// A configuration variable that could not be understood.
@@ -72,7 +75,20 @@ impl Config {
             })
             .collect::<Result<_, _>>()?;
         let redis_url = lookup("REDIS_URL").filter(|url| !url.trim().is_empty());
-        Ok(Self { addr, database_url, dev, trusted_origins, redis_url })
+        let trusted_proxies = lookup("MIZAN_TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|proxy| !proxy.is_empty())
+            .map(|proxy| {
+                proxy.parse().map_err(|_| ConfigError {
+                    name: "MIZAN_TRUSTED_PROXIES",
+                    value: proxy.to_owned(),
+                    reason: "expected IP addresses such as 127.0.0.1, separated by commas".into(),
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self { addr, database_url, dev, trusted_origins, redis_url, trusted_proxies })
     }
 }
 

@@ -29,7 +29,7 @@ pub(crate) fn fresh_cookie(request: &HttpRequest) -> Cookie<'static> {
     Cookie::build(CSRF_COOKIE, new_token())
         .path("/")
         .same_site(SameSite::Lax)
-        .secure(request.app_config().secure())
+        .secure(crate::proxy::is_secure(request))
         // The client script reads it to send the header, so it is not HttpOnly.
         .http_only(false)
         .finish()
@@ -91,8 +91,8 @@ pub(crate) fn cookie_value<'a>(request: &'a HttpRequest, name: &str) -> Option<&
 
 /// The origin this request was addressed to, from `Host` and the connection's scheme.
 fn own_origin(request: &HttpRequest) -> Option<String> {
-    let host = request.headers().get(header::HOST)?.to_str().ok()?;
-    let scheme = if request.app_config().secure() { "https" } else { "http" };
+    let host = crate::proxy::host(request)?;
+    let scheme = if crate::proxy::is_secure(request) { "https" } else { "http" };
     normalize_origin(&format!("{scheme}://{host}"))
 }
 

@@ -51,6 +51,7 @@ pub mod forms;
 pub mod invalidation;
 pub mod pages;
 pub mod protocol;
+mod proxy;
 pub mod registry;
 mod request_log;
 mod rpc;

@@ -83,7 +83,7 @@ async fn start_session(ctx: &Ctx, accounts: &Accounts, user_id: i32) -> Result<(
         accounts.sessions.end(old).await?;
     }
     let token = accounts.sessions.start(user_id).await?;
-    let tls = ctx.request().app_config().secure();
+    let tls = crate::proxy::is_secure(ctx.request());
     ctx.set_cookie(accounts.sessions.cookie(token, tls));
     ctx.set_cookie(crate::csrf::fresh_cookie(ctx.request()));
     Ok(())
@@ -96,7 +96,7 @@ pub async fn login(ctx: &Ctx, username: String, password: String) -> mizan::Resu
     if password.len() > MAX_PASSWORD_BYTES {
         return Err(Error::bad_request(format!("passwords are at most {MAX_PASSWORD_BYTES} bytes")));
     }
-    let address = ctx.request().peer_addr().map(|addr| addr.ip());
+    let address = crate::proxy::client_ip(ctx.request());
     accounts.throttle.check(&username, address)?;
     let db = ctx.db()?;
     let user = users::find_by_username(db, &username).await?;
@@ -126,7 +126,7 @@ pub async fn logout(ctx: &Ctx) -> mizan::Result<()> {
     if let Some(token) = crate::csrf::cookie_value(ctx.request(), SESSION_COOKIE) {
         accounts.sessions.end(token).await?;
     }
-    let tls = ctx.request().app_config().secure();
+    let tls = crate::proxy::is_secure(ctx.request());
     ctx.set_cookie(accounts.sessions.removal_cookie(tls));
     ctx.set_cookie(crate::csrf::fresh_cookie(ctx.request()));
     Ok(())

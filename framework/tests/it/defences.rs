@@ -215,3 +215,52 @@ async fn cross_site_fetches_are_refused() {
         assert_eq!(status, StatusCode::OK, "{site}");
     }
 }
+
+/// A call as a TLS-terminating reverse proxy at `peer` forwards it: the browser used
+/// `https://app.example.com`, the proxy talks plain HTTP to the app.
+fn proxied(peer: &str) -> TestRequest {
+    call("ctx_by_value", "{}")
+        .peer_addr(peer.parse().unwrap())
+        .insert_header(("host", "10.0.0.5:8000"))
+        .insert_header(("origin", "https://app.example.com"))
+        .insert_header(("x-forwarded-proto", "https"))
+        .insert_header(("x-forwarded-host", "app.example.com"))
+        .insert_header(("x-forwarded-for", "203.0.113.7"))
+}
+
+#[actix_web::test]
+async fn forwarding_headers_count_only_from_trusted_proxies() {
+    let proxy: std::net::IpAddr = "10.0.0.1".parse().unwrap();
+    let app = app_with(|mizan| mizan.trusted_proxies([proxy])).await;
+    let (status, body) = send(&app, proxied("10.0.0.1:40000")).await;
+    assert_eq!(status, StatusCode::OK, "the browser's https origin is the app's own behind its proxy: {body}");
+
+    // The same headers from anyone else are ignored: the origin is foreign again.
+    let (status, body) = send(&app, proxied("10.0.0.9:40000")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_error(&body, "FORBIDDEN");
+
+    // Cookies set for a client on https are `Secure`; for a plain-http client they are not.
+    let cookie_of = |request: TestRequest| {
+        let app = &app;
+        async move {
+            let response = actix_web::test::call_service(app, request.to_request()).await;
+            response
+                .headers()
+                .get_all("set-cookie")
+                .map(|value| value.to_str().unwrap().to_owned())
+                .find(|cookie| cookie.starts_with("mizan_csrf="))
+                .expect("a CSRF cookie")
+        }
+    };
+    let https = TestRequest::get()
+        .uri("/api/mizan/context")
+        .peer_addr("10.0.0.1:40000".parse().unwrap())
+        .insert_header(("x-forwarded-proto", "https"));
+    assert!(cookie_of(https).await.contains("Secure"));
+    let spoofed = TestRequest::get()
+        .uri("/api/mizan/context")
+        .peer_addr("10.0.0.9:40000".parse().unwrap())
+        .insert_header(("x-forwarded-proto", "https"));
+    assert!(!cookie_of(spoofed).await.contains("Secure"));
+}
