@@ -184,7 +184,7 @@ fn serve(app: impl Fn() -> Mizan) -> anyhow::Result<()> {
             run_codegen(&mizan, false)?;
         }
         let db = connect(&config.database_url).await?;
-        if config.dev {
+        if config.migrate_on_start {
             mizan.migrate(&db).await.map_err(|error| anyhow::anyhow!("migrating the database failed: {error}"))?;
         }
         let mut mizan = mizan

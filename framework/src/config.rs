@@ -20,6 +20,10 @@ pub struct Config {
     /// `MIZAN_TRUSTED_PROXIES`: comma-separated addresses of reverse proxies whose
     /// `X-Forwarded-*` headers are believed (e.g. `127.0.0.1` for a proxy on the same host).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `MIZAN_MIGRATE`: apply pending migrations when the server starts (default `1`), so a
+    /// binary started in an empty directory creates its SQLite database and serves. Set `0`
+    /// when deployments run `migrate` as a step of their own (e.g. several replicas).
+    pub migrate_on_start: bool,
 }
 
 /// A configuration variable that could not be understood.
@@ -88,7 +92,18 @@ impl Config {
                 })
             })
             .collect::<Result<_, _>>()?;
-        Ok(Self { addr, database_url, dev, trusted_origins, redis_url, trusted_proxies })
+        let migrate_on_start = match lookup("MIZAN_MIGRATE").as_deref() {
+            None | Some("1" | "true" | "yes" | "on") => true,
+            Some("0" | "false" | "no" | "off") => false,
+            Some(other) => {
+                return Err(ConfigError {
+                    name: "MIZAN_MIGRATE",
+                    value: other.to_owned(),
+                    reason: "expected 1 or 0".into(),
+                })
+            }
+        };
+        Ok(Self { addr, database_url, dev, trusted_origins, redis_url, trusted_proxies, migrate_on_start })
     }
 }
 
@@ -101,6 +116,20 @@ mod tests {
         let config = Config::from_lookup(|_| None).unwrap();
         assert_eq!(config.addr.to_string(), "127.0.0.1:8000");
         assert_eq!(config.database_url, "sqlite://mizan.db?mode=rwc");
+        assert!(config.migrate_on_start && config.trusted_proxies.is_empty() && config.redis_url.is_none());
+        let config = Config::from_lookup(|name| match name {
+            "MIZAN_MIGRATE" => Some("0".to_owned()),
+            "MIZAN_TRUSTED_PROXIES" => Some("127.0.0.1, ::1".to_owned()),
+            "REDIS_URL" => Some("redis://127.0.0.1:6379".to_owned()),
+            _ => None,
+        })
+        .unwrap();
+        assert!(!config.migrate_on_start);
+        assert_eq!(config.trusted_proxies.len(), 2);
+        assert_eq!(config.redis_url.as_deref(), Some("redis://127.0.0.1:6379"));
+        let error = Config::from_lookup(|name| (name == "MIZAN_TRUSTED_PROXIES").then(|| "proxy.local".to_owned()))
+            .unwrap_err();
+        assert!(error.to_string().contains("MIZAN_TRUSTED_PROXIES"), "{error}");
         let config = Config::from_lookup(|name| (name == "MIZAN_ADDR").then(|| "0.0.0.0:9000".to_owned())).unwrap();
         assert_eq!(config.addr.port(), 9000);
         let error = Config::from_lookup(|name| (name == "MIZAN_ADDR").then(|| "nope".to_owned())).unwrap_err();

@@ -25,9 +25,10 @@ export const ADMIN = { username: "e2e-admin", password: "correct horse battery" 
 
 /**
  * Starts the server; resolves once it answers HTTP. Call `stop()` when done. `extraEnv` adds
- * environment variables (e.g. `REDIS_URL`).
+ * environment variables (e.g. `REDIS_URL`). `fresh: true` starts it as a deployment of the bare
+ * binary would: in an empty directory, with the default database and no preparation.
  */
-export async function startServer(extraEnv = {}) {
+export async function startServer(extraEnv = {}, { fresh = false } = {}) {
   const binary = process.env.MIZAN_E2E_BIN ?? join(ROOT, "target/debug/example-app");
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "mizan-e2e-"));
@@ -39,13 +40,17 @@ export async function startServer(extraEnv = {}) {
     MIZAN_DEV: "0",
     ...extraEnv,
   };
-  // Production mode does not migrate at start: do it as a deployment would, then add a user.
-  execFileSync(binary, ["migrate"], { cwd: dir, env, stdio: "pipe" });
-  execFileSync(binary, ["createsuperuser", "--username", ADMIN.username, "--email", "admin@example.com", "--no-input"], {
-    cwd: dir,
-    env: { ...env, MIZAN_SUPERUSER_PASSWORD: ADMIN.password },
-    stdio: "pipe",
-  });
+  if (fresh) {
+    delete env.DATABASE_URL;
+  } else {
+    // As a deployment would: migrate as a step of its own, then add a user.
+    execFileSync(binary, ["migrate"], { cwd: dir, env, stdio: "pipe" });
+    execFileSync(binary, ["createsuperuser", "--username", ADMIN.username, "--email", "admin@example.com", "--no-input"], {
+      cwd: dir,
+      env: { ...env, MIZAN_SUPERUSER_PASSWORD: ADMIN.password },
+      stdio: "pipe",
+    });
+  }
   const child = spawn(binary, ["serve"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout.on("data", (chunk) => output.push(chunk.toString()));
   child.stderr.on("data", (chunk) => output.push(chunk.toString()));
@@ -70,6 +75,7 @@ export async function startServer(extraEnv = {}) {
   }
   return {
     url,
+    dir,
     output,
     /** Sends SIGTERM, waits for the process to end; resolves with its exit code. */
     async stop() {

@@ -1,7 +1,9 @@
-// Production behaviour of the real binary: SIGTERM closes channel sockets with 1001 ("going
-// away", so clients reconnect elsewhere) and the process exits cleanly; the health endpoint
-// answers while it serves.
+// Production behaviour of the real binary: started alone in an empty directory it creates its
+// database and serves; SIGTERM closes channel sockets with 1001 ("going away", so clients
+// reconnect elsewhere) and the process exits cleanly; the health endpoint answers meanwhile.
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 
 import { launchBrowser } from "./browser.mjs";
@@ -34,5 +36,25 @@ test("SIGTERM closes channel sockets with 1001 and the server exits with 0", asy
     assert.match(server.output.join(""), /shutting down/);
   } finally {
     await browser.close();
+  }
+});
+
+test("started in an empty directory, the binary creates its database, migrates and serves", async () => {
+  const server = await startServer({}, { fresh: true });
+  try {
+    assert.ok(existsSync(join(server.dir, "mizan.db")), "the default SQLite database, next to the binary's working directory");
+    const page = await fetch(`${server.url}/`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /data-testid="counter">0</);
+    const csrf = /mizan_csrf=([^;]+)/.exec(page.headers.get("set-cookie") ?? "")?.[1];
+    assert.ok(csrf);
+    const call = await fetch(`${server.url}/api/mizan/call/increment`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie: `mizan_csrf=${csrf}`, "x-csrf-token": csrf },
+      body: JSON.stringify({ by: 2 }),
+    });
+    assert.deepEqual(await call.json(), { result: 2, invalidate: ["counter"] });
+  } finally {
+    assert.equal(await server.stop(), 0);
   }
 });
