@@ -356,7 +356,7 @@ fn output_schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> schemars::Sc
 /// reported under its field; then the `validator` rules run, then [`Form::check`].
 async fn values<F: Form>(ctx: &Ctx, body: &[u8]) -> Result<Result<F, FieldErrors>, Error> {
     let mut object: Map<String, Value> = decode_arguments(body)?;
-    let schema = schema_of::<F>();
+    let Declared { schema, properties } = declared::<F>();
     let mut fields = FieldErrors::new();
     let mut missing = Vec::new();
     for field in schema.fields.iter().filter(|field| field.required) {
@@ -368,7 +368,6 @@ async fn values<F: Form>(ctx: &Ctx, body: &[u8]) -> Result<Result<F, FieldErrors
     // To check the fields that were sent, stand in for the missing ones where their type has
     // an obvious empty value; their own messages are dropped below.
     if !missing.is_empty() {
-        let properties = form_properties::<F>();
         for name in &missing {
             match properties.get(name).and_then(empty_value) {
                 Some(value) => {
@@ -408,19 +407,6 @@ async fn values<F: Form>(ctx: &Ctx, body: &[u8]) -> Result<Result<F, FieldErrors
     }
 }
 
-/// The JSON Schemas of the form's fields, `$ref`s resolved.
-fn form_properties<F: Form>() -> Map<String, Value> {
-    let schema = schemars::SchemaGenerator::default().into_root_schema_for::<F>();
-    let json = schema.as_value();
-    let definitions = json.get("$defs").and_then(Value::as_object);
-    json.get("properties")
-        .and_then(Value::as_object)
-        .map(|properties| {
-            properties.iter().map(|(name, property)| (name.clone(), resolve(property, definitions))).collect()
-        })
-        .unwrap_or_default()
-}
-
 /// An empty value of a field's type: `""`, `0`, `false`, `[]`, or an enum's first value.
 fn empty_value(property: &Value) -> Option<Value> {
     if let Some(first) = enum_choices(property).and_then(|choices| choices.into_iter().next()) {
@@ -437,21 +423,37 @@ fn empty_value(property: &Value) -> Option<Value> {
 
 /// The form's [`FormSchema`], built from its declaration and its JSON Schema.
 pub fn schema_of<F: Form>() -> FormSchema {
+    declared::<F>().schema
+}
+
+/// A form as declared: its [`FormSchema`], and the JSON Schemas of its fields (`$ref`s
+/// resolved) by wire name, from one generation of the struct's JSON Schema.
+struct Declared {
+    schema: FormSchema,
+    properties: Map<String, Value>,
+}
+
+fn declared<F: Form>() -> Declared {
     let form = F::FORM;
-    let schema = schemars::SchemaGenerator::default().into_root_schema_for::<F>();
-    let json = schema.as_value();
-    let properties = json.get("properties").and_then(Value::as_object);
+    let root = schemars::SchemaGenerator::default().into_root_schema_for::<F>();
+    let json = root.as_value();
+    let definitions = json.get("$defs").and_then(Value::as_object);
+    let properties: Map<String, Value> = json
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|properties| {
+            properties.iter().map(|(name, property)| (name.clone(), resolve(property, definitions))).collect()
+        })
+        .unwrap_or_default();
     let required: Vec<&str> =
         json.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
-    let definitions = json.get("$defs").and_then(Value::as_object);
     let fields = form
         .fields
         .iter()
         .filter_map(|meta| {
             let name = meta.rename.map_or_else(|| rename(meta.ident, form.rename_all), str::to_owned);
             // Skipped fields (`#[serde(skip)]`) are not part of the form.
-            let property = properties?.get(&name)?;
-            let property = resolve(property, definitions);
+            let property = properties.get(&name)?;
             let rules: Vec<Value> =
                 property.get("x-mizan-rules").and_then(Value::as_array).cloned().unwrap_or_default();
             let choices = meta.choices.map(|choices| choices()).or_else(|| enum_choices(&property));
@@ -469,7 +471,8 @@ pub fn schema_of<F: Form>() -> FormSchema {
             })
         })
         .collect();
-    FormSchema { name: form.name.to_owned(), title: form.title.to_owned(), fields }
+    let schema = FormSchema { name: form.name.to_owned(), title: form.title.to_owned(), fields };
+    Declared { schema, properties }
 }
 
 /// A property with its `$ref` (or single-`allOf`/nullable `anyOf` wrapper) resolved, keeping
