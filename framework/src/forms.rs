@@ -219,7 +219,8 @@ pub type PredicateFn = fn(Ctx) -> LocalBoxFuture<'static, crate::Result<bool>>;
 #[derive(Debug, Clone, Copy)]
 pub struct FormMeta {
     pub name: &'static str,
-    pub title: &'static str,
+    /// `title = "..."`; without it, the name in words.
+    pub title: Option<&'static str>,
     pub doc: &'static str,
     pub file: &'static str,
     pub line: u32,
@@ -471,7 +472,8 @@ fn declared<F: Form>() -> Declared {
             })
         })
         .collect();
-    let schema = FormSchema { name: form.name.to_owned(), title: form.title.to_owned(), fields };
+    let title = form.title.map_or_else(|| humanize(form.name), str::to_owned);
+    let schema = FormSchema { name: form.name.to_owned(), title, fields };
     Declared { schema, properties }
 }
 
@@ -551,9 +553,9 @@ fn infer_widget(name: &str, property: &Value, rules: &[Value], has_choices: bool
     }
 }
 
-/// "first_name" → "First name".
+/// "first_name" → "First name" (also for form names: "contact.us" → "Contact us").
 fn humanize(name: &str) -> String {
-    let words = name.replace(['_', '-'], " ");
+    let words = name.replace(['_', '-', '.'], " ");
     let mut chars = words.trim().chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
@@ -616,5 +618,6 @@ mod tests {
         assert_eq!(rename("first_name", Some("SCREAMING_SNAKE_CASE")), "FIRST_NAME");
         assert_eq!(rename("r#type", None), "type");
         assert_eq!(humanize("first_name"), "First name");
+        assert_eq!(humanize("contact_us.v2"), "Contact us v2", "a form without a title");
     }
 }

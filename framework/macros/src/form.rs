@@ -88,7 +88,11 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
             String::new()
         }
     };
-    let title = title.map_or_else(|| humanize(&name), |title| title.value());
+    // Without `title`, the form's name in words (made at run time, like the labels).
+    let title = match title {
+        Some(title) => quote!(::core::option::Option::Some(#title)),
+        None => quote!(::core::option::Option::None),
+    };
 
     let Fields::Named(fields) = &mut item.fields else {
         errors.push(syn::Error::new(item.ident.span(), "a form is a struct with named fields"));
@@ -299,16 +303,6 @@ fn serde_value(attrs: &[Attribute], key: &str) -> Option<LitStr> {
         });
     }
     found
-}
-
-/// "contact_us" → "Contact us".
-fn humanize(name: &str) -> String {
-    let words = name.replace(['_', '.'], " ");
-    let mut chars = words.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 #[cfg(test)]
