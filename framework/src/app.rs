@@ -53,6 +53,7 @@ pub struct Mizan {
     channel_settings: crate::channels::ChannelSettings,
     sessions: crate::auth::sessions::SessionConfig,
     authenticator_set: bool,
+    request_timeout: Option<std::time::Duration>,
 }
 
 impl Default for Mizan {
@@ -87,6 +88,7 @@ impl Mizan {
             channel_settings: crate::channels::ChannelSettings::default(),
             sessions: crate::auth::sessions::SessionConfig::default(),
             authenticator_set: false,
+            request_timeout: Some(std::time::Duration::from_secs(crate::config::DEFAULT_REQUEST_TIMEOUT_SECS)),
         }
     }
 
@@ -160,9 +162,31 @@ impl Mizan {
         self
     }
 
+    /// How long a call, context or form submission may run before it is answered
+    /// `UNAVAILABLE` and its work dropped (`MIZAN_REQUEST_TIMEOUT`; default 30 s). `None`:
+    /// no limit. Page renders have their own budget ([`ssr_limits`](Mizan::ssr_limits)).
+    pub fn request_timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// The frontend set with [`frontend`](Mizan::frontend).
+    pub fn frontend_source(&self) -> Option<&Frontend> {
+        self.frontend.as_ref()
+    }
+
+    /// The secret key (`MIZAN_SECRET_KEY`): the key of the stored session hashes. Production
+    /// servers started by [`cli::main`](crate::cli::main) refuse to start without one.
+    pub fn secret_key(mut self, key: crate::SecretKey) -> Self {
+        self.sessions.secret_key = Some(key);
+        self
+    }
+
     /// How sessions behave (timeouts, `Secure`, the clock). With a database and no other
     /// [`authenticator`](Mizan::authenticator), the session cookie decides who the user is.
-    pub fn sessions(mut self, config: crate::auth::sessions::SessionConfig) -> Self {
+    /// A key set with [`secret_key`](Mizan::secret_key) is kept unless `config` has its own.
+    pub fn sessions(mut self, mut config: crate::auth::sessions::SessionConfig) -> Self {
+        config.secret_key = config.secret_key.or(self.sessions.secret_key.take());
         self.sessions = config;
         self
     }
@@ -294,6 +318,7 @@ impl Mizan {
             trusted_proxies: self.trusted_proxies,
             channels,
             shutdown: tokio::sync::watch::Sender::new(false),
+            request_timeout: self.request_timeout,
         })))
     }
 }
@@ -331,6 +356,8 @@ pub(crate) struct Shared {
     pub(crate) accounts: Option<Arc<crate::auth::Accounts>>,
     /// Set when the server begins a graceful shutdown: sockets close, health answers 503.
     pub(crate) shutdown: tokio::sync::watch::Sender<bool>,
+    /// How long a function may run (calls, contexts, forms); `None` for no limit.
+    pub(crate) request_timeout: Option<std::time::Duration>,
 }
 
 impl Shared {

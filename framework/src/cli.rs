@@ -29,7 +29,9 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the server (the default). Configured by MIZAN_ADDR, DATABASE_URL, MIZAN_DEV,
-    /// MIZAN_TRUSTED_ORIGINS and MIZAN_LOG.
+    /// MIZAN_SECRET_KEY (required unless MIZAN_DEV=1), REDIS_URL, MIZAN_TRUSTED_ORIGINS,
+    /// MIZAN_TRUSTED_PROXIES, MIZAN_REQUEST_TIMEOUT, MIZAN_MIGRATE, MIZAN_FRONTEND_WATCH and
+    /// MIZAN_LOG.
     Serve,
     /// Create a superuser (staff, all permissions). Values not given are asked for on the
     /// terminal, or read line by line from standard input when it is not a terminal. The
@@ -178,11 +180,28 @@ async fn connect(url: &str) -> anyhow::Result<sea_orm::DatabaseConnection> {
 
 fn serve(app: impl Fn() -> Mizan) -> anyhow::Result<()> {
     let config = Config::from_env()?;
+    if !config.dev && config.secret_key.is_none() {
+        anyhow::bail!(
+            "MIZAN_SECRET_KEY is not set. A production server (MIZAN_DEV=0, the default of release builds) \
+             needs a secret key: at least {} random bytes, the same on every restart and replica. \
+             Make one with `{}` and set it in the server's environment.",
+            crate::MIN_SECRET_KEY_LEN,
+            crate::secret::MAKE_KEY
+        );
+    }
     actix_web::rt::System::new().block_on(async move {
         let mizan = app();
         if config.dev && mizan.codegen_path().is_some() {
             run_codegen(&mizan, false)?;
         }
+        // Dev mode: build the frontend if needed and keep rebuilding it on edits.
+        let _watcher = match mizan.frontend_source().and_then(crate::dev::frontend_sources) {
+            Some(dir) if config.dev && config.frontend_watch => {
+                let dist = mizan.frontend_source().map(|frontend| frontend.dist().to_owned()).unwrap_or_default();
+                Some(crate::dev::start(&dir, &dist)?)
+            }
+            _ => None,
+        };
         let db = connect(&config.database_url).await?;
         if config.migrate_on_start {
             mizan.migrate(&db).await.map_err(|error| anyhow::anyhow!("migrating the database failed: {error}"))?;
@@ -190,8 +209,12 @@ fn serve(app: impl Fn() -> Mizan) -> anyhow::Result<()> {
         let mut mizan = mizan
             .database(db)
             .dev(config.dev)
+            .request_timeout(config.request_timeout)
             .trusted_origins(config.trusted_origins.clone())
             .trusted_proxies(config.trusted_proxies.clone());
+        if let Some(key) = config.secret_key.clone() {
+            mizan = mizan.secret_key(key);
+        }
         if let Some(url) = &config.redis_url {
             let layer = crate::channels::RedisLayer::connect(url)
                 .map_err(|error| anyhow::anyhow!("invalid REDIS_URL {url}: {error}"))?;

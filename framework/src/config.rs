@@ -24,7 +24,19 @@ pub struct Config {
     /// binary started in an empty directory creates its SQLite database and serves. Set `0`
     /// when deployments run `migrate` as a step of their own (e.g. several replicas).
     pub migrate_on_start: bool,
+    /// `MIZAN_SECRET_KEY`: the app's secret key, at least 32 random bytes that stay the same
+    /// across restarts and replicas (`openssl rand -hex 32`). Production mode needs one.
+    pub secret_key: Option<crate::SecretKey>,
+    /// `MIZAN_REQUEST_TIMEOUT`: seconds a call, context fetch or form submission may run before
+    /// it is answered `UNAVAILABLE` (default 30; `0` for no limit).
+    pub request_timeout: Option<std::time::Duration>,
+    /// `MIZAN_FRONTEND_WATCH`: in dev mode, run the frontend's `watch` script next to the server
+    /// so edits are rebuilt and picked up without a restart (default `1`).
+    pub frontend_watch: bool,
 }
+
+/// Seconds a request may run when `MIZAN_REQUEST_TIMEOUT` is not set.
+pub(crate) const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
 
 /// A configuration variable that could not be understood.
 #[derive(Debug, thiserror::Error)]
@@ -52,18 +64,7 @@ impl Config {
             None => SocketAddr::from(([127, 0, 0, 1], 8000)),
         };
         let database_url = lookup("DATABASE_URL").unwrap_or_else(|| "sqlite://mizan.db?mode=rwc".to_owned());
-        let dev = match lookup("MIZAN_DEV").as_deref() {
-            None => cfg!(debug_assertions),
-            Some("1" | "true" | "yes" | "on") => true,
-            Some("0" | "false" | "no" | "off" | "") => false,
-            Some(other) => {
-                return Err(ConfigError {
-                    name: "MIZAN_DEV",
-                    value: other.to_owned(),
-                    reason: "expected 1 or 0".into(),
-                })
-            }
-        };
+        let dev = flag(&lookup, "MIZAN_DEV", cfg!(debug_assertions))?;
         let trusted_origins = lookup("MIZAN_TRUSTED_ORIGINS")
             .unwrap_or_default()
             .split(',')
@@ -92,18 +93,53 @@ impl Config {
                 })
             })
             .collect::<Result<_, _>>()?;
-        let migrate_on_start = match lookup("MIZAN_MIGRATE").as_deref() {
-            None | Some("1" | "true" | "yes" | "on") => true,
-            Some("0" | "false" | "no" | "off") => false,
-            Some(other) => {
-                return Err(ConfigError {
-                    name: "MIZAN_MIGRATE",
-                    value: other.to_owned(),
-                    reason: "expected 1 or 0".into(),
-                })
-            }
+        let migrate_on_start = flag(&lookup, "MIZAN_MIGRATE", true)?;
+        let frontend_watch = flag(&lookup, "MIZAN_FRONTEND_WATCH", true)?;
+        let secret_key = match lookup("MIZAN_SECRET_KEY").filter(|key| !key.is_empty()) {
+            None => None,
+            Some(key) => Some(crate::SecretKey::new(&key).map_err(|error| ConfigError {
+                name: "MIZAN_SECRET_KEY",
+                // Never echoed.
+                value: "…".to_owned(),
+                reason: error.to_string(),
+            })?),
         };
-        Ok(Self { addr, database_url, dev, trusted_origins, redis_url, trusted_proxies, migrate_on_start })
+        let request_timeout = match lookup("MIZAN_REQUEST_TIMEOUT") {
+            None => Some(std::time::Duration::from_secs(DEFAULT_REQUEST_TIMEOUT_SECS)),
+            Some(value) => match value.trim().parse::<u64>() {
+                Ok(0) => None,
+                Ok(seconds) => Some(std::time::Duration::from_secs(seconds)),
+                Err(_) => {
+                    return Err(ConfigError {
+                        name: "MIZAN_REQUEST_TIMEOUT",
+                        value,
+                        reason: "expected a whole number of seconds (0 for no limit)".into(),
+                    })
+                }
+            },
+        };
+        Ok(Self {
+            addr,
+            database_url,
+            dev,
+            trusted_origins,
+            redis_url,
+            trusted_proxies,
+            migrate_on_start,
+            secret_key,
+            request_timeout,
+            frontend_watch,
+        })
+    }
+}
+
+/// A yes/no variable: `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off`/empty; `default` when unset.
+fn flag(lookup: &impl Fn(&str) -> Option<String>, name: &'static str, default: bool) -> Result<bool, ConfigError> {
+    match lookup(name).as_deref().map(str::trim) {
+        None => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off" | "") => Ok(false),
+        Some(other) => Err(ConfigError { name, value: other.to_owned(), reason: "expected 1 or 0".into() }),
     }
 }
 
@@ -140,5 +176,28 @@ mod tests {
         .unwrap();
         assert_eq!(config.trusted_origins, ["https://a.example", "http://b.example:8080"]);
         assert!(Config::from_lookup(|name| (name == "MIZAN_TRUSTED_ORIGINS").then(|| "a.example".to_owned())).is_err());
+    }
+
+    #[test]
+    fn secret_key_and_request_timeout() {
+        let config = Config::from_lookup(|_| None).unwrap();
+        assert!(config.secret_key.is_none());
+        assert_eq!(config.request_timeout, Some(std::time::Duration::from_secs(DEFAULT_REQUEST_TIMEOUT_SECS)));
+        let key = "0123456789abcdef".repeat(4);
+        let config = Config::from_lookup(|name| match name {
+            "MIZAN_SECRET_KEY" => Some(key.clone()),
+            "MIZAN_REQUEST_TIMEOUT" => Some("0".to_owned()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(config.secret_key, Some(crate::SecretKey::new(&key).unwrap()));
+        assert_eq!(config.request_timeout, None, "0 means no limit");
+        let error = Config::from_lookup(|name| (name == "MIZAN_SECRET_KEY").then(|| "hunter2".to_owned())).unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("MIZAN_SECRET_KEY") && message.contains("at least 32"), "{message}");
+        assert!(!message.contains("hunter2"), "the key is never echoed: {message}");
+        let error =
+            Config::from_lookup(|name| (name == "MIZAN_REQUEST_TIMEOUT").then(|| "soon".to_owned())).unwrap_err();
+        assert!(error.to_string().contains("MIZAN_REQUEST_TIMEOUT"), "{error}");
     }
 }

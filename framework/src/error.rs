@@ -128,6 +128,15 @@ impl Error {
         }
     }
 
+    /// The same error with its internal cause in the message sent to the client: for dev
+    /// mode, where the developer reads errors in the browser. Never for production.
+    pub fn with_details(mut self) -> Self {
+        if let Some(source) = &self.source {
+            self.message = Cow::Owned(format!("{}: {source}", self.message));
+        }
+        self
+    }
+
     /// The protocol code (for a typed error: the protocol code of its status).
     pub fn code(&self) -> ErrorCode {
         self.code
@@ -338,6 +347,10 @@ mod tests {
         assert!(!body.contains("SELECT"), "{body}");
         assert_eq!(error.code(), ErrorCode::Internal);
         assert_eq!(error.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = error.with_details().to_body("abc").to_string();
+        assert!(body.contains("internal server error: /etc/secret: SELECT"), "dev mode shows the cause: {body}");
+        let plain = Error::not_found("no such page").with_details();
+        assert_eq!(plain.message(), "no such page", "errors without a cause are unchanged");
     }
 
     #[test]

@@ -46,6 +46,7 @@ mod config;
 mod csrf;
 mod ctx;
 pub mod db;
+mod dev;
 mod error;
 pub mod forms;
 pub mod invalidation;
@@ -55,6 +56,7 @@ mod proxy;
 pub mod registry;
 mod request_log;
 mod rpc;
+mod secret;
 pub mod validation;
 
 pub use app::{BuildError, Mizan, MizanApp, DEFAULT_BODY_LIMIT, DEFAULT_MAX_JSON_DEPTH};
@@ -147,6 +149,7 @@ pub use mizan_macros::client;
 /// Variant attributes: `#[client_error(status = 409, message = "...")]`; see the trait.
 #[doc(inline)]
 pub use mizan_macros::ClientError;
+pub use secret::{SecretKey, SecretKeyError, MIN_SECRET_KEY_LEN};
 
 /// Declares a form: a struct whose fields are the form's fields, with `validator` rules and
 /// `#[field(...)]` metadata. Implement [`Form`] for it and register it with [`forms!`].
@@ -193,9 +196,10 @@ pub use mizan_macros::ClientError;
 pub use mizan_macros::form;
 /// The app's frontend build (`manifest.json`, the server bundle, the client files), as a
 /// [`Frontend`]: read from the directory in debug builds (rebuilt files are picked up in dev
-/// mode), compiled into the binary in release builds, so a release binary needs no files
-/// beside it. The path is relative to the crate's `Cargo.toml`; a release build fails with a
-/// clear message when the frontend was not built.
+/// mode), compiled into the binary in release builds (every file of the directory, the
+/// precompressed `.br`/`.gz` copies included), so a release binary needs no files beside it.
+/// The path is relative to the crate's `Cargo.toml`; a release build fails with a clear
+/// message when the frontend was not built.
 ///
 /// ```ignore
 /// Mizan::new().frontend(mizan::frontend!("frontend/dist"))

@@ -30,14 +30,12 @@ export const ADMIN = { username: "e2e-admin", password: "correct horse battery" 
  */
 export async function startServer(extraEnv = {}, { fresh = false } = {}) {
   const binary = process.env.MIZAN_E2E_BIN ?? join(ROOT, "target/debug/example-app");
-  const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "mizan-e2e-"));
-  const output = [];
   const env = {
     ...process.env,
-    MIZAN_ADDR: `127.0.0.1:${port}`,
     DATABASE_URL: `sqlite://${join(dir, "e2e.db")}?mode=rwc`,
     MIZAN_DEV: "0",
+    MIZAN_SECRET_KEY: TEST_SECRET_KEY,
     ...extraEnv,
   };
   if (fresh) {
@@ -51,12 +49,39 @@ export async function startServer(extraEnv = {}, { fresh = false } = {}) {
       stdio: "pipe",
     });
   }
-  const child = spawn(binary, ["serve"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+  const server = await spawnServer(binary, { cwd: dir, env });
+  return {
+    ...server,
+    dir,
+    /** Sends SIGTERM, waits for the process to end; resolves with its exit code. */
+    async stop() {
+      const code = await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
+
+/** A secret key for production-mode servers under test (never a real one). */
+export const TEST_SECRET_KEY = "e2e-secret-key-0123456789abcdef0123456789abcdef";
+
+/**
+ * Runs `binary serve` in `cwd` on a free port (`MIZAN_ADDR` is set); resolves once it answers
+ * HTTP, within `timeoutMs`. `stop()` sends SIGTERM and resolves with the exit code.
+ */
+export async function spawnServer(binary, { cwd, env, timeoutMs = 60_000 }) {
+  const port = await freePort();
+  const output = [];
+  const child = spawn(binary, ["serve"], {
+    cwd,
+    env: { ...env, MIZAN_ADDR: `127.0.0.1:${port}` },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stdout.on("data", (chunk) => output.push(chunk.toString()));
   child.stderr.on("data", (chunk) => output.push(chunk.toString()));
   const exited = new Promise((resolveExit) => child.on("exit", resolveExit));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) {
       throw new Error(`the server exited with ${child.exitCode}:\n${output.join("")}`);
@@ -69,20 +94,25 @@ export async function startServer(extraEnv = {}, { fresh = false } = {}) {
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`the server did not start within 60 s:\n${output.join("")}`);
+      throw new Error(`the server did not start within ${timeoutMs / 1000} s:\n${output.join("")}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
     url,
-    dir,
     output,
-    /** Sends SIGTERM, waits for the process to end; resolves with its exit code. */
+    child,
     async stop() {
       child.kill("SIGTERM");
-      const code = await exited;
-      rmSync(dir, { recursive: true, force: true });
-      return code;
+      return exited;
     },
   };
+}
+
+/** A CSRF token for calls: the cookie a page view sets, sent back as cookie and header. */
+export async function csrfHeaders(url) {
+  const page = await fetch(`${url}/`);
+  const token = /mizan_csrf=([^;]+)/.exec(page.headers.get("set-cookie") ?? "")?.[1];
+  if (!token) throw new Error("the page set no mizan_csrf cookie");
+  return { "content-type": "application/json", cookie: `mizan_csrf=${token}`, "x-csrf-token": token };
 }

@@ -1,2 +1,2 @@
-// Stylesheets are bundled by esbuild into dist/client.css.
+// Stylesheets are bundled by esbuild into dist/client-<hash>.css.
 declare module "*.css";

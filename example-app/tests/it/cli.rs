@@ -114,3 +114,22 @@ async fn migrate_creates_the_tables() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(stored(&db, "nobody").await.is_none(), "the users table exists and is empty");
 }
+
+#[test]
+fn a_production_server_refuses_to_start_without_a_secret_key() {
+    let db = TempDb::new();
+    let output = app(&db, &["serve"], &[("MIZAN_DEV", "0"), ("MIZAN_SECRET_KEY", "")], "");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("MIZAN_SECRET_KEY is not set") && stderr.contains("openssl rand -hex 32"),
+        "the message says what is missing and how to make it: {stderr}"
+    );
+    assert!(!db.dir.join("app.db").exists(), "nothing was started");
+
+    let output = app(&db, &["serve"], &[("MIZAN_DEV", "0"), ("MIZAN_SECRET_KEY", "short")], "");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("invalid MIZAN_SECRET_KEY") && stderr.contains("at least 32"), "{stderr}");
+    assert!(!stderr.contains("short\""), "the key is not echoed: {stderr}");
+}

@@ -44,25 +44,68 @@ pub(crate) fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     }})
 }
 
+/// `embed_dir!("dir", ["skipped", "names"])`: every file under `dir` (relative to the crate)
+/// whose path has none of the skipped names as a component (or as a prefix of its
+/// `/`-separated name), as `&[(name, bytes)]`.
+pub(crate) fn expand_dir(input: TokenStream) -> syn::Result<TokenStream> {
+    use syn::parse::Parser;
+    let parser = |stream: syn::parse::ParseStream<'_>| -> syn::Result<(LitStr, Vec<LitStr>)> {
+        let dir: LitStr = stream.parse()?;
+        let mut skip = Vec::new();
+        if stream.parse::<Option<syn::Token![,]>>()?.is_some() && !stream.is_empty() {
+            let content;
+            syn::bracketed!(content in stream);
+            skip = content.parse_terminated(|item| item.parse::<LitStr>(), syn::Token![,])?.into_iter().collect();
+        }
+        Ok((dir, skip))
+    };
+    let (relative, skip) = parser.parse2(input)?;
+    let root = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_default();
+    let dir = root.join(relative.value());
+    let skip: Vec<String> = skip.iter().map(LitStr::value).collect();
+    let mut files = Vec::new();
+    list_filtered(&dir, &dir, &skip, &mut files)
+        .map_err(|error| syn::Error::new(relative.span(), format!("cannot read `{}`: {error}", dir.display())))?;
+    files.sort();
+    let entries = files.iter().map(|(name, path)| {
+        let path = path.to_string_lossy().into_owned();
+        quote!((#name, ::core::include_bytes!(#path) as &'static [u8]))
+    });
+    Ok(quote!(&[#(#entries),*] as &'static [(&'static str, &'static [u8])]))
+}
+
 /// Every file under `dir`, as (`/`-separated name relative to `root`, absolute path).
 fn list(root: &Path, dir: &Path, into: &mut Vec<(String, PathBuf)>) -> std::io::Result<()> {
+    list_filtered(root, dir, &[], into)
+}
+
+/// [`list`] without the entries called one of `skip` or whose relative name is one of `skip`.
+fn list_filtered(root: &Path, dir: &Path, skip: &[String], into: &mut Vec<(String, PathBuf)>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let path = entry.path();
+        let relative = relative_name(root, &path);
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if skip.iter().any(|skipped| *skipped == file_name || *skipped == relative) {
+            continue;
+        }
         if entry.file_type()?.is_dir() {
-            list(root, &path, into)?;
+            list_filtered(root, &path, skip, into)?;
         } else {
-            let name = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .components()
-                .map(|part| part.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            into.push((name, path));
+            into.push((relative, path));
         }
     }
     Ok(())
+}
+
+/// `path` relative to `root`, `/`-separated.
+fn relative_name(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|part| part.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 #[cfg(test)]
@@ -86,5 +129,25 @@ mod tests {
         // Not built: debug builds still compile (and report it at start); release builds fail.
         let out = expand(quote!(#path)).unwrap().to_string();
         assert!(out.contains("from_dist") && out.contains("compile_error") && out.contains("make frontend"), "{out}");
+    }
+
+    #[test]
+    fn directories_embed_every_file_but_the_skipped_ones() {
+        let dir = std::env::temp_dir().join(format!("mizan-embed-dir-test-{}", std::process::id()));
+        for file in
+            ["Cargo.toml", "src/lib.rs", "target/debug/x", "web/dist/a.js", "web/src/dist.ts", "web/node_modules/m"]
+        {
+            let path = dir.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        let path = dir.to_string_lossy().into_owned();
+        let out = expand_dir(quote!(#path, ["target", "node_modules", "web/dist"])).unwrap().to_string();
+        for kept in ["\"Cargo.toml\"", "\"src/lib.rs\"", "\"web/src/dist.ts\""] {
+            assert!(out.contains(kept), "{kept} in {out}");
+        }
+        assert_eq!(out.matches("include_bytes").count(), 3, "{out}");
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(expand_dir(quote!(#path)).is_err(), "a missing directory is a compile error");
     }
 }

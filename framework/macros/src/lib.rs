@@ -34,6 +34,15 @@ pub fn frontend(input: TokenStream) -> TokenStream {
     embed::expand(input.into()).unwrap_or_else(syn::Error::into_compile_error).into()
 }
 
+/// Every file under a directory (relative to the crate), minus the listed names:
+/// `embed_dir!("../example-app", ["target", "node_modules"])` → `&[(name, bytes)]`.
+/// For the `mizan new` templates.
+#[doc(hidden)]
+#[proc_macro]
+pub fn embed_dir(input: TokenStream) -> TokenStream {
+    embed::expand_dir(input.into()).unwrap_or_else(syn::Error::into_compile_error).into()
+}
+
 /// Carries a struct's `#[validate]` rules into its JSON Schema for codegen. See `mizan::rules`.
 #[proc_macro_attribute]
 pub fn rules(attr: TokenStream, item: TokenStream) -> TokenStream {

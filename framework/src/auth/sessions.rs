@@ -1,8 +1,9 @@
 //! Server-side sessions in `mizan_sessions`.
 //!
 //! The browser holds a random 256-bit token in the `mizan_session` cookie (`HttpOnly`,
-//! `SameSite=Lax`, `Secure` over TLS); the table stores only its BLAKE2b hash, so a leaked
-//! table does not leak sessions. A session ends when the user logs out, after
+//! `SameSite=Lax`, `Secure` over TLS); the table stores only its BLAKE2b hash, keyed with the
+//! app's [`SecretKey`] when it has one, so a leaked table does not leak sessions and a
+//! writable one does not let anyone forge them. A session ends when the user logs out, after
 //! [`SessionConfig::idle_timeout`] without requests, after [`SessionConfig::absolute_timeout`]
 //! whatever the activity, and when the user's password changes or the user is deactivated.
 
@@ -17,6 +18,7 @@ use sea_orm::{
 };
 
 use super::users;
+use crate::secret::SecretKey;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "mizan_session";
@@ -61,6 +63,9 @@ pub struct SessionConfig {
     pub secure: Option<bool>,
     /// The clock (default: the system clock).
     pub clock: Clock,
+    /// The key of the stored hashes (`MIZAN_SECRET_KEY`; default none: unkeyed, as in dev
+    /// mode). Changing it ends every session.
+    pub secret_key: Option<SecretKey>,
 }
 
 impl Default for SessionConfig {
@@ -70,6 +75,7 @@ impl Default for SessionConfig {
             absolute_timeout: Duration::days(30),
             secure: None,
             clock: Arc::new(Utc::now),
+            secret_key: None,
         }
     }
 }
@@ -80,6 +86,7 @@ impl std::fmt::Debug for SessionConfig {
             .field("idle_timeout", &self.idle_timeout)
             .field("absolute_timeout", &self.absolute_timeout)
             .field("secure", &self.secure)
+            .field("secret_key", &self.secret_key)
             .finish_non_exhaustive()
     }
 }
@@ -98,9 +105,12 @@ fn new_token() -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
-/// The stored id of a token.
-fn session_id(token: &str) -> String {
-    let digest = Blake2b::<blake2::digest::consts::U32>::digest(token.as_bytes());
+/// The stored id of a token: its BLAKE2b-256, keyed with the secret key when there is one.
+fn session_id(key: Option<&SecretKey>, token: &str) -> String {
+    let digest: [u8; 32] = match key {
+        Some(key) => key.mac("session", token.as_bytes()),
+        None => Blake2b::<blake2::digest::consts::U32>::digest(token.as_bytes()).into(),
+    };
     digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
@@ -120,7 +130,7 @@ impl Sessions {
         let token = new_token();
         let now = (self.config.clock)();
         entity::ActiveModel {
-            id: Set(session_id(&token)),
+            id: Set(self.id(&token)),
             user_id: Set(user_id),
             created_at: Set(now),
             last_seen_at: Set(now),
@@ -132,7 +142,7 @@ impl Sessions {
 
     /// The user of a live session; an expired session is deleted and gives `None`.
     pub async fn resolve(&self, token: &str) -> Result<Option<users::entity::Model>, DbErr> {
-        let id = session_id(token);
+        let id = self.id(token);
         let Some(session) = entity::Entity::find_by_id(id.clone()).one(&self.db).await? else { return Ok(None) };
         let now = (self.config.clock)();
         let expired = now - session.last_seen_at > self.config.idle_timeout
@@ -155,12 +165,16 @@ impl Sessions {
 
     /// Ends the session of `token`.
     pub async fn end(&self, token: &str) -> Result<(), DbErr> {
-        entity::Entity::delete_by_id(session_id(token)).exec(&self.db).await.map(|_| ())
+        entity::Entity::delete_by_id(self.id(token)).exec(&self.db).await.map(|_| ())
     }
 
     /// Ends every session of `user_id` except the one of `keep`.
     pub async fn end_all_for(&self, user_id: i32, keep: Option<&str>) -> Result<u64, DbErr> {
-        end_all_for(&self.db, user_id, keep).await
+        end_all_for(&self.db, user_id, keep.map(|token| self.id(token))).await
+    }
+
+    fn id(&self, token: &str) -> String {
+        session_id(self.config.secret_key.as_ref(), token)
     }
 
     /// The cookie carrying `token`.
@@ -182,11 +196,12 @@ impl Sessions {
     }
 }
 
-/// Ends every session of `user_id` except the one of `keep` (password change, deactivation).
-pub(crate) async fn end_all_for(db: &impl ConnectionTrait, user_id: i32, keep: Option<&str>) -> Result<u64, DbErr> {
+/// Ends every session of `user_id` except the one stored as `keep` (password change,
+/// deactivation).
+pub(crate) async fn end_all_for(db: &impl ConnectionTrait, user_id: i32, keep: Option<String>) -> Result<u64, DbErr> {
     let mut query = entity::Entity::delete_many().filter(entity::Column::UserId.eq(user_id));
     if let Some(keep) = keep {
-        query = query.filter(entity::Column::Id.ne(session_id(keep)));
+        query = query.filter(entity::Column::Id.ne(keep));
     }
     Ok(query.exec(db).await?.rows_affected)
 }
@@ -210,13 +225,44 @@ mod tests {
         assert_eq!(sessions.removal_cookie(false).max_age(), Some(time::Duration::ZERO));
     }
 
+    #[actix_web::test]
+    async fn a_new_secret_key_ends_the_sessions_made_under_the_old_one() {
+        let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        crate::db::migrate_with::<crate::db::FrameworkMigrator>(&db).await.unwrap();
+        let new = users::NewUser {
+            username: "ana",
+            email: "ana@example.com",
+            password: "pw",
+            is_staff: false,
+            is_superuser: false,
+        };
+        let user = users::create_user(&db, new).await.unwrap();
+        let keyed =
+            |text: &str| SessionConfig { secret_key: Some(SecretKey::new(text).unwrap()), ..SessionConfig::default() };
+        let old = Sessions::new(db.clone(), keyed(&"old".repeat(20)));
+        let token = old.start(user.id).await.unwrap();
+        assert_eq!(old.resolve(&token).await.unwrap().map(|user| user.username).as_deref(), Some("ana"));
+        let rotated = Sessions::new(db.clone(), keyed(&"new".repeat(20)));
+        assert_eq!(rotated.resolve(&token).await.unwrap(), None, "the old key's session is unknown under the new one");
+        assert_eq!(
+            Sessions::new(db, SessionConfig::default()).resolve(&token).await.unwrap(),
+            None,
+            "and without a key"
+        );
+    }
+
     #[test]
     fn tokens_are_random_and_stored_hashed() {
         let (a, b) = (new_token(), new_token());
         assert_eq!(a.len(), 64);
         assert_ne!(a, b);
-        assert_eq!(session_id(&a), session_id(&a));
-        assert_ne!(session_id(&a), a, "the table never holds the token itself");
-        assert_eq!(session_id(&a).len(), 64);
+        assert_eq!(session_id(None, &a), session_id(None, &a));
+        assert_ne!(session_id(None, &a), a, "the table never holds the token itself");
+        assert_eq!(session_id(None, &a).len(), 64);
+        let key = SecretKey::new(&"k".repeat(40)).unwrap();
+        let other = SecretKey::new(&"o".repeat(40)).unwrap();
+        assert_eq!(session_id(Some(&key), &a).len(), 64);
+        assert_ne!(session_id(Some(&key), &a), session_id(None, &a), "the key changes the stored id");
+        assert_ne!(session_id(Some(&key), &a), session_id(Some(&other), &a), "each key its own ids");
     }
 }

@@ -92,16 +92,90 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::scope(STATIC_PREFIX).default_service(web::get().to(static_file))).default_service(web::to(page));
 }
 
+/// `Cache-Control` of a content-hashed client file: kept for a year, never checked again.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// Serves a client file of the build: see [`Frontend`] for the caching and compression rules.
 async fn static_file(request: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
     let Some(pages) = &shared.pages else { return HttpResponse::NotFound().finish() };
-    let file = request.path().strip_prefix(STATIC_PREFIX).unwrap_or_default().trim_start_matches('/');
-    match pages.frontend().files.get(file) {
-        Some(bytes) => HttpResponse::Ok()
-            .insert_header((header::CONTENT_TYPE, assets::content_type(file)))
-            .insert_header((header::CACHE_CONTROL, "no-cache"))
-            .body(bytes.clone()),
-        None => HttpResponse::NotFound().finish(),
+    let name = request.path().strip_prefix(STATIC_PREFIX).unwrap_or_default().trim_start_matches('/');
+    let frontend = pages.frontend();
+    let Some(file) = frontend.files.get(name) else { return HttpResponse::NotFound().finish() };
+    let accept: Vec<&str> =
+        request.headers().get_all(header::ACCEPT_ENCODING).filter_map(|value| value.to_str().ok()).collect();
+    let chosen = negotiate(&accept, file);
+    let etag = match chosen {
+        Some((coding, _)) => format!("{}-{coding}\"", file.etag.trim_end_matches('"')),
+        None => file.etag.clone(),
+    };
+
+    let unchanged = not_modified(&request, &etag);
+    let mut response = if unchanged { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    response
+        .insert_header((header::CACHE_CONTROL, if file.immutable { IMMUTABLE } else { "no-cache" }))
+        .insert_header((header::ETAG, etag));
+    if file.has_variants() {
+        response.insert_header((header::VARY, "Accept-Encoding"));
     }
+    if unchanged {
+        return response.finish();
+    }
+    response.insert_header((header::CONTENT_TYPE, assets::content_type(name)));
+    match chosen {
+        Some((coding, bytes)) => response.insert_header((header::CONTENT_ENCODING, coding)).body(bytes.clone()),
+        None => response.body(file.identity.clone()),
+    }
+}
+
+/// The compressed copy of `file` to send (`Content-Encoding`, bytes), by the request's
+/// `Accept-Encoding` values: the one the client ranks highest, brotli (the smaller) on a tie;
+/// `None` for the file as built.
+fn negotiate<'f>(accept: &[&str], file: &'f assets::StaticFile) -> Option<(&'static str, &'f web::Bytes)> {
+    let brotli = file.brotli.as_ref().map(|bytes| (quality(accept, &["br"]), "br", bytes));
+    let gzip = file.gzip.as_ref().map(|bytes| (quality(accept, &["gzip", "x-gzip"]), "gzip", bytes));
+    let (q, coding, bytes) = match (brotli, gzip) {
+        (Some(brotli), Some(gzip)) => {
+            if gzip.0 > brotli.0 {
+                gzip
+            } else {
+                brotli
+            }
+        }
+        (one, other) => one.or(other)?,
+    };
+    (q > 0.0).then_some((coding, bytes))
+}
+
+/// The q-value the request's `Accept-Encoding` values give a coding known by `names`: its own
+/// entry's, else that of `*`, else 0 (also when the header is missing or a q-value unreadable).
+fn quality(accept: &[&str], names: &[&str]) -> f32 {
+    let (mut own, mut any) = (None::<f32>, None::<f32>);
+    for item in accept.iter().flat_map(|value| value.split(',')) {
+        let mut parts = item.split(';');
+        let coding = parts.next().unwrap_or_default().trim();
+        let q = parts
+            .filter_map(|param| param.split_once('='))
+            .find(|(key, _)| key.trim().eq_ignore_ascii_case("q"))
+            .map_or(Some(1.0), |(_, value)| value.trim().parse::<f32>().ok().filter(|q| (0.0..=1.0).contains(q)))
+            .unwrap_or(0.0);
+        if names.iter().any(|name| coding.eq_ignore_ascii_case(name)) {
+            own = Some(own.map_or(q, |own| own.max(q)));
+        } else if coding == "*" {
+            any = Some(any.map_or(q, |any| any.max(q)));
+        }
+    }
+    own.or(any).unwrap_or(0.0)
+}
+
+/// True when the request's `If-None-Match` names `etag` (compared weakly) or is `*`.
+fn not_modified(request: &HttpRequest, etag: &str) -> bool {
+    request
+        .headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(|tag| tag.trim())
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag)
 }
 
 async fn page(request: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
@@ -119,12 +193,14 @@ async fn render_page(request: HttpRequest, shared: web::Data<Shared>) -> HttpRes
     let url = serde_json::to_string(&request.uri().to_string()).expect("strings serialise");
     let frontend = pages.frontend();
     let (ssr_data, output) = render_with_contexts(&shared, pages, &ctx, &frontend.server_bundle, &url).await;
-    let (html, status, head) = match output {
-        Ok(output) => (output.html, output.status, output.head),
+    let (html, status, head, dev_error) = match output {
+        Ok(output) => (output.html, output.status, output.head, None),
         Err(error) => {
             // The client renders the page from the embedded data instead.
             tracing::error!(path = request.path(), %error, "server-side render failed; serving the client-rendered shell");
-            (String::new(), 200, String::new())
+            // Dev mode also shows the error on the page.
+            let dev_error = shared.dev.then(|| format!("Server-side render failed: {error}"));
+            (String::new(), 200, String::new(), dev_error)
         }
     };
 
@@ -135,6 +211,7 @@ async fn render_page(request: HttpRequest, shared: web::Data<Shared>) -> HttpRes
         has_title => head.contains("<title>"),
         head => head,
         html => html,
+        dev_error => dev_error,
         ssr_global => SSR_DATA_GLOBAL,
         ssr_data => script_safe_json(&ssr_data),
         scripts => vec![format!("{STATIC_PREFIX}/{}", manifest.client)],

@@ -63,7 +63,7 @@ pub(crate) async fn resolve(shared: &Shared, ctx: &Ctx, name: &str, args: &[u8])
         return Err(super::too_large(shared.body_limit));
     }
     super::arguments::check_depth(args, shared.max_json_depth)?;
-    super::run(function, ctx.clone(), args).await
+    super::run(function, ctx.clone(), args, shared.request_timeout).await
 }
 
 /// Runs every global context concurrently and returns the bundle as JSON text, **without its

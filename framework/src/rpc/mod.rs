@@ -105,7 +105,11 @@ async fn route(request: HttpRequest, payload: web::Payload, shared: web::Data<Sh
         },
         _ => Err(Error::not_found(format!("no Mizan endpoint at {}", request.path()))),
     };
-    result.unwrap_or_else(|error| error.error_response())
+    result.unwrap_or_else(|error| match shared.dev {
+        // Dev mode: the browser sees what went wrong, not only the log.
+        true => error.with_details().error_response(),
+        false => error.error_response(),
+    })
 }
 
 async fn call(
@@ -136,7 +140,7 @@ async fn call(
     crate::auth::authorize(function.auth(), function.predicate(), &ctx).await?;
     let body = read_body(payload, limit).await?;
     arguments::check_depth(&body, shared.max_json_depth)?;
-    let result = run(function, ctx.clone(), &body).await?;
+    let result = run(function, ctx.clone(), &body, shared.request_timeout).await?;
     // `{"result": <output>, "invalidate": [...]}`, written directly: the output is JSON already.
     let mut response = String::with_capacity(result.len() + 16);
     response.push_str("{\"result\":");
@@ -156,9 +160,30 @@ async fn call(
     Ok(response)
 }
 
-/// Runs a function, turning a panic into an `INTERNAL` error so the worker keeps serving.
-pub(crate) async fn run(function: &FunctionDef, ctx: Ctx, arguments: &[u8]) -> Result<String, Error> {
-    match catch_panic(function.call(ctx, arguments)).await {
+/// Runs a function, turning a panic into an `INTERNAL` error so the worker keeps serving, and
+/// a run longer than `timeout` into `UNAVAILABLE` (the function's future is dropped: its
+/// transaction, if any, rolls back).
+pub(crate) async fn run(
+    function: &FunctionDef,
+    ctx: Ctx,
+    arguments: &[u8],
+    timeout: Option<std::time::Duration>,
+) -> Result<String, Error> {
+    let guarded = catch_panic(function.call(ctx, arguments));
+    let outcome = match timeout {
+        None => guarded.await,
+        Some(limit) => match actix_web::rt::time::timeout(limit, guarded).await {
+            Ok(outcome) => outcome,
+            Err(_) => {
+                tracing::warn!(function = function.name(), timeout_ms = limit.as_millis() as u64, "request timed out");
+                return Err(Error::new(
+                    ErrorCode::Unavailable,
+                    format!("`{}` did not finish within {:?}; try again later", function.name(), limit),
+                ));
+            }
+        },
+    };
+    match outcome {
         Ok(result) => result,
         Err(panic) => Err(Error::internal(format!("server function `{}` panicked: {panic}", function.name()))),
     }

@@ -87,7 +87,13 @@ fn test_clock() -> (Arc<AtomicI64>, SessionConfig) {
     let clock = Arc::new(move || Utc::now() + Duration::minutes(offset.load(Ordering::SeqCst)));
     (
         minutes,
-        SessionConfig { idle_timeout: Duration::days(7), absolute_timeout: Duration::days(30), secure: None, clock },
+        SessionConfig {
+            idle_timeout: Duration::days(7),
+            absolute_timeout: Duration::days(30),
+            secure: None,
+            clock,
+            secret_key: None,
+        },
     )
 }
 

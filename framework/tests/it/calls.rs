@@ -249,3 +249,56 @@ async fn every_response_carries_a_request_id_that_errors_repeat() {
     assert_eq!(body["error"]["id"], id.as_str(), "the envelope's id is the request's, as logged");
     assert_ne!(id, first, "each request has its own");
 }
+
+mod slow {
+    /// Sleeps `ms` milliseconds.
+    #[mizan::client]
+    pub(crate) async fn nap(ms: u64) -> mizan::Result<u64> {
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(ms)).await;
+        Ok(ms)
+    }
+
+    /// A local context that sleeps `ms` milliseconds.
+    #[mizan::client(context = "local")]
+    pub(crate) async fn nap_context(ms: u64) -> mizan::Result<u64> {
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(ms)).await;
+        Ok(ms)
+    }
+}
+
+#[actix_web::test]
+async fn calls_and_contexts_past_the_request_timeout_are_answered_unavailable() {
+    let app = crate::support::app_with(|mizan| {
+        mizan
+            .functions(mizan::fns![slow::nap, slow::nap_context])
+            .request_timeout(Some(std::time::Duration::from_millis(300)))
+    })
+    .await;
+    let (status, body) = send(&app, call("nap", r#"{"ms": 5}"#)).await;
+    assert_eq!((status, body), (StatusCode::OK, json!({ "result": 5 })), "a quick call is unaffected");
+    let (status, body) = send(&app, call("nap", r#"{"ms": 60000}"#)).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_error(&body, "UNAVAILABLE");
+    assert!(body["error"]["message"].as_str().unwrap().contains("did not finish within"), "{body}");
+    let request = actix_web::test::TestRequest::get().uri("/api/mizan/context/nap_context?args=%7B%22ms%22%3A60000%7D");
+    let (status, body) = send(&app, request).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_error(&body, "UNAVAILABLE");
+    let (status, _) = send(&app, call("nap", r#"{"ms": 1}"#)).await;
+    assert_eq!(status, StatusCode::OK, "the worker keeps serving");
+
+    let unlimited =
+        crate::support::app_with(|mizan| mizan.functions(mizan::fns![slow::nap]).request_timeout(None)).await;
+    let (status, _) = send(&unlimited, call("nap", r#"{"ms": 400}"#)).await;
+    assert_eq!(status, StatusCode::OK, "no limit");
+}
+
+#[actix_web::test]
+async fn dev_mode_shows_the_cause_of_an_internal_error_and_production_does_not() {
+    let dev = crate::support::app_with(|mizan| mizan.dev(true)).await;
+    let (status, body) = send(&dev, call("boom", "{}")).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(body["error"]["message"].as_str().unwrap().contains("secret panic detail"), "{body}");
+    let (_, body) = send(&app().await, call("boom", "{}")).await;
+    assert!(!body.to_string().contains("secret panic detail"), "{body}");
+}

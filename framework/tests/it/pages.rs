@@ -186,6 +186,16 @@ async fn a_render_that_hangs_or_throws_falls_back_to_the_shell_with_its_data() {
 }
 
 #[actix_web::test]
+async fn dev_mode_shows_a_failed_render_on_the_page_and_production_does_not() {
+    let answers = pages_of(&["/throw"], |mizan| mizan.dev(true)).await;
+    let (status, html, _) = &answers[0];
+    assert_eq!(*status, StatusCode::OK);
+    assert!(html.contains(r#"<pre id="mizan-dev-error""#) && html.contains("the app&#x27;s render failed"), "{html}");
+    let answers = pages_of(&["/throw"], |mizan| mizan.dev(false)).await;
+    assert!(!answers[0].1.contains("mizan-dev-error") && !answers[0].1.contains("render failed"), "{}", answers[0].1);
+}
+
+#[actix_web::test]
 async fn in_dev_mode_a_rebuilt_frontend_is_used_without_a_restart() {
     let version = |n: u32| format!("globalThis.__mizanRender = () => JSON.stringify({{ html: 'version {n}' }});");
     for dev in [true, false] {
@@ -260,6 +270,7 @@ async fn an_embedded_frontend_needs_no_files_on_disk() {
     static FILES: mizan::pages::EmbeddedFiles = &[
         ("manifest.json", br#"{"client": "client.js", "server": "server.js"}"#),
         ("client.js", b"console.log('client');"),
+        ("client.js.gz", b"pretend gzip"),
         ("server.js", BUNDLE.as_bytes()),
     ];
     let missing = std::env::temp_dir().join(format!("mizan-embedded-{}-never-created", std::process::id()));
@@ -277,5 +288,191 @@ async fn an_embedded_frontend_needs_no_files_on_disk() {
     let response = test::call_service(&app, TestRequest::get().uri("/static/client.js").to_request()).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(test::read_body(response).await, "console.log('client');");
+    let request = TestRequest::get().uri("/static/client.js").insert_header(("accept-encoding", "gzip")).to_request();
+    let response = test::call_service(&app, request).await;
+    assert_eq!(response.headers().get("content-encoding").unwrap(), "gzip");
+    assert_eq!(test::read_body(response).await, "pretend gzip", "compressed copies are embedded too");
     assert!(!missing.exists());
+}
+
+/// A build with content-hashed client files, as `example-app/frontend/build.mjs` writes it:
+/// the script with brotli and gzip copies, the stylesheet with neither, source maps (one
+/// named in `assets`, one not) and a file of an earlier build that the manifest no longer names.
+fn hashed_frontend() -> PathBuf {
+    use std::io::Write;
+    let dir = frontend();
+    let manifest = json!({
+        "client": "client-ABCD1234.js",
+        "css": "client-EFGH5678.css",
+        "server": "server.js",
+        "assets": ["client-ABCD1234.js", "client-ABCD1234.js.map", "client-EFGH5678.css"],
+    });
+    std::fs::write(dir.join("manifest.json"), manifest.to_string()).unwrap();
+    std::fs::write(dir.join("client-ABCD1234.js"), CLIENT_JS).unwrap();
+    std::fs::write(dir.join("client-ABCD1234.js.br"), b"pretend brotli").unwrap();
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gzip.write_all(CLIENT_JS.as_bytes()).unwrap();
+    std::fs::write(dir.join("client-ABCD1234.js.gz"), gzip.finish().unwrap()).unwrap();
+    std::fs::write(dir.join("client-ABCD1234.js.map"), "{}").unwrap();
+    std::fs::write(dir.join("client-EFGH5678.css"), "body { margin: 0 }").unwrap();
+    std::fs::write(dir.join("client-EFGH5678.css.map"), "{}").unwrap();
+    std::fs::write(dir.join("client-OLD00000.js"), "an earlier build").unwrap();
+    dir
+}
+
+const CLIENT_JS: &str = "console.log('the client, hydrating the page');\n";
+
+/// What `GET` (or `HEAD`) of `uri` answers with these request headers.
+async fn fetch(
+    app: &impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    >,
+    method: actix_web::http::Method,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, actix_web::http::header::HeaderMap, actix_web::web::Bytes) {
+    let mut request = TestRequest::default().method(method).uri(uri);
+    for header in headers {
+        request = request.insert_header(*header);
+    }
+    let response = test::call_service(app, request.to_request()).await;
+    let (status, headers) = (response.status(), response.headers().clone());
+    (status, headers, test::read_body(response).await)
+}
+
+fn header<'h>(headers: &'h actix_web::http::header::HeaderMap, name: &str) -> Option<&'h str> {
+    headers.get(name).map(|value| value.to_str().unwrap())
+}
+
+#[actix_web::test]
+async fn content_hashed_client_files_are_cached_for_good_and_sent_precompressed() {
+    use actix_web::http::Method;
+    let dist = hashed_frontend();
+    let app = Mizan::new().functions(mizan::fns![sum]).frontend(Frontend::from_dist(&dist)).build().unwrap();
+    let app = test::init_service(actix_web::App::new().configure(move |cfg| app.configure(cfg))).await;
+
+    // The page names the files the manifest names.
+    let (status, _, html) = fetch(&app, Method::GET, "/nested", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(html.to_vec()).unwrap().replace("&#x2f;", "/");
+    assert!(html.contains(r#"<script type="module" src="/static/client-ABCD1234.js">"#), "{html}");
+    assert!(html.contains(r#"<link rel="stylesheet" href="/static/client-EFGH5678.css">"#), "{html}");
+
+    let js = "/static/client-ABCD1234.js";
+    let immutable = "public, max-age=31536000, immutable";
+    // Which copy each `Accept-Encoding` gets: (header, Content-Encoding).
+    let cases: &[(Option<&str>, Option<&str>)] = &[
+        (None, None),
+        (Some(""), None),
+        (Some("identity"), None),
+        (Some("gzip, deflate, br, zstd"), Some("br")),
+        (Some("br"), Some("br")),
+        (Some("gzip"), Some("gzip")),
+        (Some("GZip;Q=0.8"), Some("gzip")),
+        (Some("x-gzip"), Some("gzip")),
+        (Some("br;q=0, gzip"), Some("gzip")),
+        (Some("br;q=0.0, gzip;q=0.000"), None),
+        (Some("gzip;q=1, br;q=0.5"), Some("gzip")),
+        (Some("*"), Some("br")),
+        (Some("*, br;q=0"), Some("gzip")),
+        (Some("*;q=0"), None),
+        (Some("br;q=nonsense, gzip;q=0.1"), Some("gzip")),
+        (Some("deflate"), None),
+    ];
+    let mut tags = std::collections::BTreeSet::new();
+    for (accept, expected) in cases {
+        let headers: Vec<(&str, &str)> = accept.iter().map(|accept| ("accept-encoding", *accept)).collect();
+        let (status, headers, body) = fetch(&app, Method::GET, js, &headers).await;
+        assert_eq!(status, StatusCode::OK, "{accept:?}");
+        assert_eq!(header(&headers, "content-encoding"), *expected, "Accept-Encoding: {accept:?}");
+        assert_eq!(header(&headers, "content-type"), Some("text/javascript; charset=utf-8"), "{accept:?}");
+        assert_eq!(header(&headers, "cache-control"), Some(immutable), "{accept:?}");
+        assert_eq!(header(&headers, "vary"), Some("Accept-Encoding"), "every answer, identity too: {accept:?}");
+        let decoded = match *expected {
+            Some("br") => {
+                assert_eq!(body, "pretend brotli", "the .br file as built");
+                continue;
+            }
+            Some("gzip") => {
+                let mut decoded = String::new();
+                std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&body[..]), &mut decoded).unwrap();
+                decoded
+            }
+            _ => String::from_utf8(body.to_vec()).unwrap(),
+        };
+        assert_eq!(decoded, CLIENT_JS, "{accept:?}");
+        tags.insert((header(&headers, "etag").unwrap().to_owned(), *expected));
+    }
+    // One tag per encoding, and a matching If-None-Match answers 304 with the caching headers.
+    let etags: std::collections::BTreeSet<_> = tags.iter().map(|(tag, _)| tag).collect();
+    assert_eq!(etags.len(), 2, "identity and gzip tags differ: {tags:?}");
+    let (gzip_tag, _) = tags.iter().find(|(_, encoding)| *encoding == Some("gzip")).unwrap();
+    let request = [("accept-encoding", "gzip"), ("if-none-match", gzip_tag.as_str())];
+    let (status, headers, body) = fetch(&app, Method::GET, js, &request).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert!(body.is_empty());
+    assert_eq!(header(&headers, "cache-control"), Some(immutable));
+    assert_eq!(header(&headers, "vary"), Some("Accept-Encoding"));
+    let (status, _, _) = fetch(&app, Method::GET, js, &[("if-none-match", gzip_tag.as_str())]).await;
+    assert_eq!(status, StatusCode::OK, "the identity copy has another tag");
+
+    // HEAD: the same headers.
+    let (status, headers, _) = fetch(&app, Method::HEAD, js, &[("accept-encoding", "br")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(header(&headers, "content-encoding"), Some("br"));
+    assert_eq!(header(&headers, "cache-control"), Some(immutable));
+
+    // No compressed copies: identity, without Vary; still hashed, so still immutable.
+    let (status, headers, body) =
+        fetch(&app, Method::GET, "/static/client-EFGH5678.css", &[("accept-encoding", "br, gzip")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, "body { margin: 0 }");
+    assert_eq!(header(&headers, "content-type"), Some("text/css; charset=utf-8"));
+    assert_eq!(header(&headers, "cache-control"), Some(immutable));
+    assert_eq!(header(&headers, "content-encoding"), None);
+    assert_eq!(header(&headers, "vary"), None);
+
+    // Source maps: named in `assets` or the map of a file that is.
+    for map in ["/static/client-ABCD1234.js.map", "/static/client-EFGH5678.css.map"] {
+        let (status, headers, _) = fetch(&app, Method::GET, map, &[]).await;
+        assert_eq!(status, StatusCode::OK, "{map}");
+        assert_eq!(header(&headers, "content-type"), Some("application/json"), "{map}");
+        assert_eq!(header(&headers, "cache-control"), Some(immutable), "{map}");
+    }
+    // Files the manifest does not name are not served, nor the compressed copies by name.
+    for path in ["/static/client-OLD00000.js", "/static/client-ABCD1234.js.gz", "/static/server.js"] {
+        let (status, _, _) = fetch(&app, Method::GET, path, &[]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+    std::fs::remove_dir_all(dist).unwrap();
+}
+
+#[actix_web::test]
+async fn client_files_without_hashed_names_are_revalidated() {
+    use actix_web::http::Method;
+    // A manifest without `assets` (`client.js`, the same name build after build).
+    let dist = frontend();
+    std::fs::write(dist.join("client.js"), CLIENT_JS).unwrap();
+    std::fs::write(dist.join("client.js.gz"), b"pretend gzip").unwrap();
+    let app = Mizan::new().frontend(Frontend::from_dist(&dist)).build().unwrap();
+    let app = test::init_service(actix_web::App::new().configure(move |cfg| app.configure(cfg))).await;
+    let (status, headers, body) = fetch(&app, Method::GET, "/static/client.js", &[("accept-encoding", "br")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, CLIENT_JS, "no brotli copy: identity");
+    assert_eq!(header(&headers, "cache-control"), Some("no-cache"));
+    assert_eq!(header(&headers, "vary"), Some("Accept-Encoding"));
+    let etag = header(&headers, "etag").expect("an ETag").to_owned();
+    assert!(etag.starts_with('"') && etag.ends_with('"') && etag.len() > 10, "{etag}");
+    for tag in [etag.clone(), format!("W/{etag}"), format!("\"other\", {etag}"), "*".to_owned()] {
+        let (status, headers, body) = fetch(&app, Method::GET, "/static/client.js", &[("if-none-match", &tag)]).await;
+        assert_eq!(status, StatusCode::NOT_MODIFIED, "{tag}");
+        assert!(body.is_empty());
+        assert_eq!(header(&headers, "etag"), Some(etag.as_str()));
+        assert_eq!(header(&headers, "cache-control"), Some("no-cache"));
+    }
+    let (status, _, _) = fetch(&app, Method::GET, "/static/client.js", &[("if-none-match", "\"other\"")]).await;
+    assert_eq!(status, StatusCode::OK);
+    std::fs::remove_dir_all(dist).unwrap();
 }
