@@ -35,6 +35,14 @@ frontend: setup ## Bundle the example app's frontend (client + SSR bundles)
 dev: setup codegen-app frontend ## Run the example app's dev server on http://127.0.0.1:8000
 	MIZAN_DEV=1 $(CARGO) run -p example-app
 
+.PHONY: build
+build: setup ## One self-contained release binary of the example app (target/release/example-app)
+	$(MAKE) -C example-app build
+
+.PHONY: mizan
+mizan: ## Build the `mizan` command-line tool (target/debug/mizan; `mizan new <dir>` creates an app)
+	$(CARGO) build --workspace --bins
+
 .PHONY: test
 test: setup test-rust test-js test-v8 test-e2e ## Run every test
 	@echo "make test: all suites passed"

@@ -17,6 +17,7 @@ bundle=example-app/frontend/dist/server.js
 work=$(mktemp -d)
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 export DATABASE_URL="sqlite://$work/bench.db?mode=rwc" MIZAN_ADDR=127.0.0.1:18811 MIZAN_DEV=0 MIZAN_LOG=warn
+export MIZAN_SECRET_KEY=bench-secret-key-0123456789abcdef0123456789
 "$binary" migrate >/dev/null
 
 # Time to the first rendered page: process start, runtime creation, bundle evaluation, render.

@@ -121,7 +121,10 @@ test("make build: one binary that runs alone in an empty directory", async () =>
     const html = await page.text();
     assert.match(html, /<title>shop, edited<\/title>/, "the frontend built by make build is the one embedded");
     assert.match(html, /window\.__MIZAN_SSR_DATA__ = /);
-    const script = /<script type="module" src="([^"]+)"/.exec(html)?.[1];
+    // The attribute as a browser reads it (the template escapes `/` as `&#x2f;`).
+    const script = /<script type="module" src="([^"]+)"/
+      .exec(html)?.[1]
+      ?.replace(/&#x([0-9a-f]+);/gi, (_, hex) => String.fromCodePoint(parseInt(hex, 16)));
     assert.match(script ?? "", /^\/static\/client-[A-Z0-9]+\.js$/, "the client script has a content-hashed name");
     const asset = await fetch(`${server.url}${script}`, { headers: { "accept-encoding": "br" } });
     assert.equal(asset.status, 200);

@@ -25,13 +25,20 @@ use crate::fixtures;
 struct Browser {
     cookies: BTreeMap<String, String>,
     addr: SocketAddr,
+    /// `X-Forwarded-For`, as a reverse proxy at `addr` sends it.
+    forwarded_for: Option<String>,
 }
 
 impl Browser {
     fn new(addr: &str) -> Self {
         let mut cookies = BTreeMap::new();
         cookies.insert("mizan_csrf".to_owned(), "initial-token".to_owned());
-        Self { cookies, addr: addr.parse().unwrap() }
+        Self { cookies, addr: addr.parse().unwrap(), forwarded_for: None }
+    }
+
+    /// A browser at `client` behind the reverse proxy at `proxy`.
+    fn behind(proxy: &str, client: &str) -> Self {
+        Self { forwarded_for: Some(client.to_owned()), ..Self::new(proxy) }
     }
 
     fn session(&self) -> Option<&String> {
@@ -45,13 +52,16 @@ impl Browser {
         body: Value,
     ) -> (StatusCode, Value, Vec<String>) {
         let cookie_header = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
-        let request = TestRequest::post()
+        let mut request = TestRequest::post()
             .uri(&format!("/api/mizan/call/{name}"))
             .peer_addr(self.addr)
             .insert_header(("content-type", "application/json"))
             .insert_header(("cookie", cookie_header))
             .insert_header(("x-csrf-token", self.cookies["mizan_csrf"].clone()))
             .set_payload(body.to_string());
+        if let Some(client) = &self.forwarded_for {
+            request = request.insert_header(("x-forwarded-for", client.clone()));
+        }
         let response = test::call_service(app, request.to_request()).await;
         let status = response.status();
         let set_cookies: Vec<String> =
@@ -274,6 +284,51 @@ async fn auth_matrix_with_real_logins(db: &DatabaseConnection) {
             assert_eq!(status.as_u16(), expected, "{function} by {caller}: {body}");
         }
     }
+}
+
+#[actix_web::test]
+async fn behind_a_trusted_proxy_login_throttling_counts_each_client_and_spoofing_does_not_help() {
+    let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+    mizan::Mizan::new().migrate(&db).await.unwrap();
+    let new = NewUser {
+        username: "ann",
+        email: "ann@example.com",
+        password: "pass word 1",
+        is_staff: false,
+        is_superuser: false,
+    };
+    create_user(&db, new).await.unwrap();
+    let (_, config) = test_clock();
+    let app = mizan::Mizan::new()
+        .database(db.clone())
+        .sessions(config)
+        .trusted_proxies(["10.0.0.1".parse().unwrap()])
+        .functions(mizan::auth::functions())
+        .build()
+        .unwrap();
+    let app = test::init_service(App::new().configure(move |cfg| app.configure(cfg))).await;
+    let wrong = json!({"username": "ann", "password": "wrong"});
+    let right = json!({"username": "ann", "password": "pass word 1"});
+
+    // Five failures from one client behind the proxy lock that client out...
+    let mut attacker = Browser::behind("10.0.0.1:5000", "203.0.113.7");
+    for _ in 0..5 {
+        attacker.call(&app, "auth.login", wrong.clone()).await;
+    }
+    let (status, _, _) = attacker.call(&app, "auth.login", right.clone()).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // ...not everyone else behind the same proxy.
+    let (status, body, _) =
+        Browser::behind("10.0.0.1:5001", "198.51.100.2").call(&app, "auth.login", right.clone()).await;
+    assert_eq!(status, StatusCode::OK, "another client of the proxy logs in: {body}");
+
+    // A client that is not a trusted proxy cannot dodge the lock with a new X-Forwarded-For each time.
+    for attempt in 0..5 {
+        let mut spoofer = Browser::behind("10.0.0.9:6000", &format!("192.0.2.{attempt}"));
+        spoofer.call(&app, "auth.login", wrong.clone()).await;
+    }
+    let (status, _, _) = Browser::behind("10.0.0.9:6000", "192.0.2.99").call(&app, "auth.login", right).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "its own address is what counts");
 }
 
 #[actix_web::test]
