@@ -125,6 +125,25 @@ const manifestPlugin = {
   },
 };
 
+/**
+ * Build errors for the dev server: `dist/errors-<build>.txt` while a build of `name` fails
+ * (the server shows it above every page in dev mode), removed once it builds again.
+ */
+function errorReport(name) {
+  const path = join(outdir, `errors-${name}.txt`);
+  return {
+    name: "mizan-error-report",
+    setup(build) {
+      build.onEnd(async (result) => {
+        if (result.errors.length === 0) return rm(path, { force: true });
+        const messages = await esbuild.formatMessages(result.errors, { kind: "error", color: false });
+        await mkdir(outdir, { recursive: true });
+        await writeFile(path, `The ${name} bundle failed to build:\n\n${messages.join("\n")}`);
+      });
+    },
+  };
+}
+
 /** @type {esbuild.BuildOptions} */
 const client = {
   ...shared,
@@ -139,7 +158,7 @@ const client = {
   format: "esm",
   target: ["es2022"],
   sourcemap: true,
-  plugins: [manifestPlugin],
+  plugins: [manifestPlugin, errorReport("client")],
 };
 
 /** @type {esbuild.BuildOptions} */
@@ -158,6 +177,7 @@ const server = {
   // Not minified: QuickJS evaluates a minified bundle (one very long line) about 4x slower
   // than the same code with its line breaks, and the size does not matter on the server.
   minify: false,
+  plugins: [errorReport("server")],
 };
 
 if (watch) {

@@ -87,12 +87,23 @@ test("cargo run: the dev server prepares everything and rebuilds the frontend on
     assert.match(await page.text(), /<title>shop<\/title>/);
     assert.deepEqual(await echo(server.url, "hello"), { result: { message: "hello" } });
 
-    // An edit of the frontend's sources reaches the next request without a restart.
+    // A source that does not build: the build tool's error is shown on the page.
     const source = join(app, "frontend/src/App.tsx");
-    writeFileSync(source, readFileSync(source, "utf8").replace("<PageTitle>shop</PageTitle>", "<PageTitle>shop, edited</PageTitle>"));
+    const original = readFileSync(source, "utf8");
+    writeFileSync(source, `${original}\nexport const broken = (;\n`);
+    await poll(
+      "the build error is shown on the page",
+      async () => /id="mizan-dev-error"[^>]*>The client bundle failed to build/.test(await (await fetch(`${server.url}/`)).text()),
+      60_000,
+    );
+    // An edit that builds reaches the next request without a restart, and the error is gone.
+    writeFileSync(source, original.replace("<PageTitle>shop</PageTitle>", "<PageTitle>shop, edited</PageTitle>"));
     await poll(
       "the edited page is served",
-      async () => /<title>shop, edited<\/title>/.test(await (await fetch(`${server.url}/`)).text()),
+      async () => {
+        const html = await (await fetch(`${server.url}/`)).text();
+        return /<title>shop, edited<\/title>/.test(html) && !html.includes("mizan-dev-error");
+      },
       60_000,
     );
   } finally {

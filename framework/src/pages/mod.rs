@@ -86,6 +86,28 @@ impl Pages {
     }
 }
 
+impl Pages {
+    /// In dev mode: the reports of the frontend builds that currently fail — the build tool's
+    /// `errors-*.txt` files in the build directory (written while a build fails, removed when it
+    /// builds again) — to show above the page. `None` when everything builds.
+    fn build_errors(&self) -> Option<String> {
+        let reload = self.reload.as_ref()?;
+        let mut reports: Vec<_> = std::fs::read_dir(reload.source.dist())
+            .ok()?
+            .filter_map(Result::ok)
+            .filter(|entry| {
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                name.starts_with("errors-") && name.ends_with(".txt")
+            })
+            .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
+            .filter(|report| !report.trim().is_empty())
+            .collect();
+        reports.sort();
+        (!reports.is_empty()).then(|| reports.join("\n\n"))
+    }
+}
+
 /// Registers `/static/` and, as the app's default service, the pages: every GET that no
 /// other route of the app matches is rendered.
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
@@ -202,6 +224,11 @@ async fn render_page(request: HttpRequest, shared: web::Data<Shared>) -> HttpRes
             let dev_error = shared.dev.then(|| format!("Server-side render failed: {error}"));
             (String::new(), 200, String::new(), dev_error)
         }
+    };
+    // And what the frontend's build tool reports while the sources do not build.
+    let dev_error = match (pages.build_errors(), dev_error) {
+        (Some(build), Some(render)) => Some(format!("{build}\n\n{render}")),
+        (build, render) => build.or(render),
     };
 
     let manifest = &frontend.manifest;

@@ -196,6 +196,31 @@ async fn dev_mode_shows_a_failed_render_on_the_page_and_production_does_not() {
 }
 
 #[actix_web::test]
+async fn dev_mode_shows_the_frontend_build_errors_above_the_page_until_it_builds_again() {
+    for dev in [true, false] {
+        let dist = frontend();
+        let app = Mizan::new()
+            .functions(mizan::fns![sum, launch, nasty, tick])
+            .frontend(Frontend::from_dist(&dist))
+            .dev(dev)
+            .build()
+            .unwrap();
+        let app = test::init_service(actix_web::App::new().configure(move |cfg| app.configure(cfg))).await;
+        let body = |app| async move {
+            let response = test::call_service(app, TestRequest::get().uri("/").to_request()).await;
+            String::from_utf8(test::read_body(response).await.to_vec()).unwrap()
+        };
+        std::fs::write(dist.join("errors-client.txt"), "The client bundle failed to build:\n\nsrc/App.tsx:3:1: <oops>")
+            .unwrap();
+        let html = body(&app).await;
+        assert_eq!(html.contains("App.tsx:3:1: &lt;oops&gt;"), dev, "shown (escaped) in dev mode only: {html}");
+        std::fs::remove_file(dist.join("errors-client.txt")).unwrap();
+        assert!(!body(&app).await.contains("mizan-dev-error"), "gone once it builds again");
+        std::fs::remove_dir_all(dist).unwrap();
+    }
+}
+
+#[actix_web::test]
 async fn in_dev_mode_a_rebuilt_frontend_is_used_without_a_restart() {
     let version = |n: u32| format!("globalThis.__mizanRender = () => JSON.stringify({{ html: 'version {n}' }});");
     for dev in [true, false] {
