@@ -272,8 +272,20 @@ async fn stop_signal() -> &'static str {
     }
 }
 
+/// Logs to standard output, filtered by `MIZAN_LOG`; `MIZAN_LOG_FORMAT=json` writes one JSON
+/// object per line (timestamp, level, message, fields, and the request span with its id) for
+/// log collectors.
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("MIZAN_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let _ = match std::env::var("MIZAN_LOG_FORMAT").as_deref() {
+        Ok("json") => builder.json().with_current_span(true).with_span_list(false).try_init(),
+        Ok("text") | Err(_) => builder.try_init(),
+        Ok(other) => {
+            let _ = builder.try_init();
+            tracing::warn!(value = other, "unknown MIZAN_LOG_FORMAT (expected `text` or `json`); logging as text");
+            Ok(())
+        }
+    };
 }

@@ -109,6 +109,25 @@ test("cargo run: the dev server prepares everything and rebuilds the frontend on
   } finally {
     assert.equal(await server.stop(), 0, server.output.join(""));
   }
+
+  // `mizan <command>` runs the app's own command from anywhere inside the app.
+  const mizan = join(TARGET, "debug/mizan");
+  const inside = { cwd: join(app, "frontend/src"), env: appEnv() };
+  run(mizan, ["codegen", "--check"], inside);
+  run(mizan, ["migrate"], inside);
+  run(mizan, ["createsuperuser", "--username", "owner", "--email", "owner@example.com", "--no-input"], {
+    ...inside,
+    env: appEnv({ MIZAN_SUPERUSER_PASSWORD: "a long enough password" }),
+  });
+  const generated = join(app, "frontend/src/mizan.gen.ts");
+  writeFileSync(generated, `${readFileSync(generated, "utf8")}// edited by hand\n`);
+  const stale = spawnSync(mizan, ["codegen", "--check"], { ...inside, encoding: "utf8" });
+  assert.notEqual(stale.status, 0, "a stale client fails the check");
+  run(mizan, ["codegen"], inside);
+  run(mizan, ["codegen", "--check"], inside);
+  const outside = spawnSync(mizan, ["migrate"], { cwd: base, env: appEnv(), encoding: "utf8" });
+  assert.notEqual(outside.status, 0);
+  assert.match(outside.stderr, /no Mizan app here/);
 });
 
 test("make build: one binary that runs alone in an empty directory", async () => {

@@ -58,3 +58,30 @@ test("started in an empty directory, the binary creates its database, migrates a
     assert.equal(await server.stop(), 0);
   }
 });
+
+test("MIZAN_LOG_FORMAT=json: one JSON object per log line, the access log under the request's id", async () => {
+  const server = await startServer({ MIZAN_LOG_FORMAT: "json" });
+  let id;
+  try {
+    const response = await fetch(`${server.url}/api/mizan/context`);
+    assert.equal(response.status, 200);
+    id = response.headers.get("x-request-id");
+    assert.ok(id);
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
+  const lines = server.output.join("").split("\n").filter((line) => line.trim() !== "");
+  const records = lines.map((line) => {
+    try {
+      return JSON.parse(line);
+    } catch {
+      assert.fail(`not a JSON log line: ${line}`);
+    }
+  });
+  const served = records.find((record) => record.span?.id === id && record.fields?.message === "served");
+  assert.ok(served, `an access log record for request ${id}:\n${lines.join("\n")}`);
+  assert.equal(served.level, "INFO");
+  assert.equal(served.fields.status, 200);
+  assert.equal(served.span.path, "/api/mizan/context");
+  assert.ok(served.timestamp);
+});
