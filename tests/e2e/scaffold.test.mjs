@@ -78,6 +78,7 @@ test("cargo run: the dev server prepares everything and rebuilds the frontend on
   run("cargo", ["build", "--quiet"], { cwd: app, env: appEnv() });
   // Debug builds run in dev mode by default, as `cargo run` would.
   const server = await spawnServer(join(TARGET, "debug/shop"), { cwd: app, env: appEnv(), timeoutMs: 300_000 });
+  let original;
   try {
     assert.ok(existsSync(join(app, "frontend/src/mizan.gen.ts")), "the TypeScript client was regenerated");
     assert.ok(existsSync(join(app, "mizan.db")), "the SQLite database was created and migrated");
@@ -89,7 +90,7 @@ test("cargo run: the dev server prepares everything and rebuilds the frontend on
 
     // A source that does not build: the build tool's error is shown on the page.
     const source = join(app, "frontend/src/App.tsx");
-    const original = readFileSync(source, "utf8");
+    original = readFileSync(source, "utf8");
     writeFileSync(source, `${original}\nexport const broken = (;\n`);
     await poll(
       "the build error is shown on the page",
@@ -108,6 +109,8 @@ test("cargo run: the dev server prepares everything and rebuilds the frontend on
     );
   } finally {
     assert.equal(await server.stop(), 0, server.output.join(""));
+    // Back as scaffolded: the app's own tests check its titles.
+    if (original !== undefined) writeFileSync(join(app, "frontend/src/App.tsx"), original);
   }
 
   // `mizan <command>` runs the app's own command from anywhere inside the app.
@@ -130,7 +133,16 @@ test("cargo run: the dev server prepares everything and rebuilds the frontend on
   assert.match(outside.stderr, /no Mizan app here/);
 });
 
+test("make test: the new app's own tests pass", () => {
+  const output = run("make", ["test"], { cwd: app, env: appEnv() });
+  assert.match(output, /test result: ok/);
+  assert.doesNotMatch(output, /test result: FAILED/);
+});
+
 test("make build: one binary that runs alone in an empty directory", async () => {
+  // A change made just before the build is in the binary.
+  const styles = join(app, "frontend/src/styles.css");
+  writeFileSync(styles, `${readFileSync(styles, "utf8")}\n.release-marker { color: red; }\n`);
   run("make", ["build"], { cwd: app, env: appEnv() });
   const deploy = join(base, "deploy");
   mkdirSync(deploy);
@@ -149,7 +161,7 @@ test("make build: one binary that runs alone in an empty directory", async () =>
     const page = await fetch(`${server.url}/`);
     assert.equal(page.status, 200);
     const html = await page.text();
-    assert.match(html, /<title>shop, edited<\/title>/, "the frontend built by make build is the one embedded");
+    assert.match(html, /<title>shop<\/title>/);
     assert.match(html, /window\.__MIZAN_SSR_DATA__ = /);
     // The attribute as a browser reads it (the template escapes `/` as `&#x2f;`).
     const script = /<script type="module" src="([^"]+)"/
@@ -162,6 +174,9 @@ test("make build: one binary that runs alone in an empty directory", async () =>
     assert.match(asset.headers.get("cache-control") ?? "", /max-age=31536000.*immutable/);
     const built = readFileSync(join(app, "frontend/dist", script.replace("/static/", "")), "utf8");
     assert.equal(await asset.text(), built, "the compressed copy decodes to the built file");
+    const stylesheet = /<link rel="stylesheet" href="([^"]+)"/.exec(html)?.[1]?.replaceAll("&#x2f;", "/");
+    const css = await (await fetch(`${server.url}${stylesheet}`)).text();
+    assert.match(css, /\.release-marker\{color:red\}/, "the frontend built by make build is the one embedded");
     assert.deepEqual(await echo(server.url, "deployed"), { result: { message: "deployed" } });
     const health = await fetch(`${server.url}/api/mizan/health`);
     assert.equal(health.status, 200);
