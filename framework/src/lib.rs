@@ -227,6 +227,15 @@ pub use mizan_ssr::{Limits as SsrLimits, SsrError};
 pub use pages::Frontend;
 pub use registry::{FunctionDef, FunctionKind, ServerFunction};
 
+/// Lower-case hex of `bytes` (session tokens and ids, `ETag`s).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, byte| {
+        let _ = write!(out, "{byte:02x}");
+        out
+    })
+}
+
 /// Items used by the code `#[mizan::client]` generates. Not a public API.
 #[doc(hidden)]
 pub mod __private {

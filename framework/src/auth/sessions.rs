@@ -102,7 +102,7 @@ pub struct Sessions {
 fn new_token() -> String {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+    crate::hex(&bytes)
 }
 
 /// The stored id of a token: its BLAKE2b-256, keyed with the secret key when there is one.
@@ -111,7 +111,7 @@ fn session_id(key: Option<&SecretKey>, token: &str) -> String {
         Some(key) => key.mac("session", token.as_bytes()),
         None => Blake2b::<blake2::digest::consts::U32>::digest(token.as_bytes()).into(),
     };
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+    crate::hex(&digest)
 }
 
 impl Sessions {

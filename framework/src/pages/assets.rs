@@ -77,7 +77,7 @@ impl StaticFile {
     fn new(identity: Bytes, brotli: Option<Bytes>, gzip: Option<Bytes>, immutable: bool) -> Self {
         use blake2::{digest::consts::U16, Blake2b, Digest};
         let digest = Blake2b::<U16>::digest(&identity);
-        let etag = format!("\"{}\"", digest.iter().map(|byte| format!("{byte:02x}")).collect::<String>());
+        let etag = format!("\"{}\"", crate::hex(&digest));
         Self { identity, brotli, gzip, immutable, etag }
     }
 
