@@ -195,13 +195,13 @@ fn serve(app: impl Fn() -> Mizan) -> anyhow::Result<()> {
             run_codegen(&mizan, false)?;
         }
         // Dev mode: build the frontend if needed and keep rebuilding it on edits.
-        let _watcher = match mizan.frontend_source().and_then(crate::dev::frontend_sources) {
-            Some(dir) if config.dev && config.frontend_watch => {
-                let dist = mizan.frontend_source().map(|frontend| frontend.dist().to_owned()).unwrap_or_default();
-                Some(crate::dev::start(&dir, &dist)?)
+        let sources = match mizan.frontend_source() {
+            Some(frontend) if config.dev && config.frontend_watch => {
+                crate::dev::frontend_sources(frontend).map(|dir| (dir, frontend.dist()))
             }
             _ => None,
         };
+        let _watcher = sources.map(|(dir, dist)| crate::dev::start(&dir, dist)).transpose()?;
         let db = connect(&config.database_url).await?;
         if config.migrate_on_start {
             mizan.migrate(&db).await.map_err(|error| anyhow::anyhow!("migrating the database failed: {error}"))?;

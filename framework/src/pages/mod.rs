@@ -84,9 +84,7 @@ impl Pages {
         }
         Arc::clone(&self.frontend.read().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
-}
 
-impl Pages {
     /// In dev mode: the reports of the frontend builds that currently fail — the build tool's
     /// `errors-*.txt` files in the build directory (written while a build fails, removed when it
     /// builds again) — to show above the page. `None` when everything builds.
