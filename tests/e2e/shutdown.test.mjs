@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 
 import { launchBrowser } from "./browser.mjs";
-import { startServer } from "./server.mjs";
+import { csrfHeaders, startServer } from "./server.mjs";
 
 test("SIGTERM closes channel sockets with 1001 and the server exits with 0", async () => {
   const server = await startServer();
@@ -46,11 +46,9 @@ test("started in an empty directory, the binary creates its database, migrates a
     const page = await fetch(`${server.url}/`);
     assert.equal(page.status, 200);
     assert.match(await page.text(), /data-testid="counter">0</);
-    const csrf = /mizan_csrf=([^;]+)/.exec(page.headers.get("set-cookie") ?? "")?.[1];
-    assert.ok(csrf);
     const call = await fetch(`${server.url}/api/mizan/call/increment`, {
       method: "POST",
-      headers: { "content-type": "application/json", cookie: `mizan_csrf=${csrf}`, "x-csrf-token": csrf },
+      headers: await csrfHeaders(server.url),
       body: JSON.stringify({ by: 2 }),
     });
     assert.deepEqual(await call.json(), { result: 2, invalidate: ["counter"] });

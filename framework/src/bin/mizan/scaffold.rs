@@ -66,7 +66,10 @@ impl Source {
     fn cargo_dependency(&self) -> String {
         match self {
             Self::Path(root) => {
-                format!("{{ path = {}, default-features = false }}", toml_string(&root.join("framework")))
+                format!(
+                    "{{ path = {}, default-features = false }}",
+                    toml_string(&root.join("framework").to_string_lossy())
+                )
             }
             Self::Version(version) => format!("{{ version = \"{version}\", default-features = false }}"),
         }
@@ -179,7 +182,7 @@ fn rename(text: &str, name: &str) -> String {
 
 /// The workspace's lockfile with the example app's entry renamed.
 fn lockfile(name: &str) -> String {
-    LOCKFILE.replace("name = \"example-app\"", &format!("name = {}", toml_string(Path::new(name))))
+    LOCKFILE.replace("name = \"example-app\"", &format!("name = {}", toml_string(name)))
 }
 
 /// `frontend/package.json` of the new app.
@@ -262,7 +265,7 @@ fn cargo_manifest(template: &str, workspace: &Workspace, name: &str, source: &So
                 continue;
             };
             let written = match (header.as_str(), key) {
-                ("package", "name") => Some(format!("name = {}", toml_string(Path::new(name)))),
+                ("package", "name") => Some(format!("name = {}", toml_string(name))),
                 ("package", "description") => Some(format!("description = \"The {name} web app, built with Mizan\"")),
                 ("package", "license.workspace" | "repository.workspace") => None,
                 ("package", inherited) if inherited.ends_with(".workspace") => {
@@ -359,8 +362,8 @@ fn inline_table(value: &str) -> Vec<(String, String)> {
 }
 
 /// A TOML basic string.
-fn toml_string(path: &Path) -> String {
-    serde_json::Value::from(path.to_string_lossy().into_owned()).to_string()
+fn toml_string(text: &str) -> String {
+    serde_json::Value::from(text).to_string()
 }
 
 #[cfg(test)]
@@ -379,7 +382,10 @@ mod tests {
         assert!(manifest.contains("name = \"todo-list\""), "{manifest}");
         let framework = Path::new(FRAMEWORK_ROOT).canonicalize().unwrap().join("framework");
         assert!(
-            manifest.contains(&format!("mizan = {{ path = {}, default-features = false }}", toml_string(&framework))),
+            manifest.contains(&format!(
+                "mizan = {{ path = {}, default-features = false }}",
+                toml_string(&framework.to_string_lossy())
+            )),
             "{manifest}"
         );
         // A workspace spec with its own keys plus the member's: merged, features added up.
