@@ -88,6 +88,5 @@ clean: ## Remove build outputs
 .PHONY: bench
 bench: frontend ## Benchmarks (release build): RPC vs bare actix, SSR render time, page throughput, channel fan-out
 	bash build/bench-rpc.sh
-	$(CARGO) bench -p mizan-ssr --bench render -- $(CURDIR)/example-app/frontend/dist/server.js
 	bash build/bench-pages.sh
 	bash build/bench-channels.sh

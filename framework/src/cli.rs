@@ -175,7 +175,7 @@ impl Prompter {
 }
 
 async fn connect(url: &str) -> anyhow::Result<sea_orm::DatabaseConnection> {
-    sea_orm::Database::connect(url).await.map_err(|error| anyhow::anyhow!("cannot open the database {url}: {error}"))
+    crate::db::connect(url).await.map_err(|error| anyhow::anyhow!("cannot open the database {url}: {error}"))
 }
 
 fn serve(app: impl Fn() -> Mizan) -> anyhow::Result<()> {

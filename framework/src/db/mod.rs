@@ -22,6 +22,8 @@
 
 mod migrations;
 
+use std::time::Duration;
+
 use futures_util::future::LocalBoxFuture;
 use sea_orm::{DatabaseConnection, DbErr};
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
@@ -41,6 +43,53 @@ impl MigratorTrait for FrameworkMigrator {
     }
 }
 
+/// A pooled connection idle for at least this long is pinged before it is handed out; one in
+/// use more recently is handed out as it is (a dropped one then fails its query, as it could
+/// right after any ping). Pinging on every checkout, sqlx's default, costs every query one
+/// round trip more: over the network for PostgreSQL, to the connection's thread for SQLite.
+pub const PING_IDLE_CONNECTIONS_AFTER: Duration = Duration::from_secs(30);
+
+/// Opens the database at `url` (`sqlite://...` or `postgres://...`) the way `serve`,
+/// `migrate` and `createsuperuser` do.
+///
+/// Besides sea-orm's defaults: connections are pinged before use only after
+/// [`PING_IDLE_CONNECTIONS_AFTER`] of idleness, and SQLite connections keep their query plans
+/// stable (`SQLITE_DBCONFIG_ENABLE_QPSG`). Without that, SQLite plans a statement with
+/// `LIMIT ?` (every sea-orm `.one()`) for the bound limit's value and marks it expired the
+/// next time a value is bound, so sqlx's cached statement is compiled again on every
+/// execution; with it, the statement is compiled once per connection.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = sea_orm::ConnectOptions::new(url);
+    options.test_before_acquire_if_idle_for(PING_IDLE_CONNECTIONS_AFTER);
+    options.map_sqlx_sqlite_pool_opts(|pool| {
+        pool.after_connect(|connection, _| Box::pin(async move { stable_query_plans(connection).await }))
+    });
+    sea_orm::Database::connect(options).await
+}
+
+/// Turns on SQLite's query planner stability guarantee for `connection`.
+#[allow(unsafe_code)] // One FFI call: sqlx has no setting for this connection flag.
+async fn stable_query_plans(connection: &mut sea_orm::sqlx::SqliteConnection) -> Result<(), sea_orm::sqlx::Error> {
+    let mut handle = connection.lock_handle().await?;
+    // SAFETY: the handle is an open connection, locked for this thread while the guard lives;
+    // `SQLITE_DBCONFIG_ENABLE_QPSG` takes an int (1: on) and an int pointer (null: no report).
+    let code = unsafe {
+        libsqlite3_sys::sqlite3_db_config(
+            handle.as_raw_handle().as_ptr(),
+            libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
+            1 as std::ffi::c_int,
+            std::ptr::null_mut::<std::ffi::c_int>(),
+        )
+    };
+    if code == libsqlite3_sys::SQLITE_OK {
+        Ok(())
+    } else {
+        Err(sea_orm::sqlx::Error::Configuration(
+            format!("enabling stable SQLite query plans failed (code {code})").into(),
+        ))
+    }
+}
+
 /// Applies every pending migration of `M`.
 pub(crate) type Migrate = for<'a> fn(&'a DatabaseConnection) -> LocalBoxFuture<'a, Result<(), DbErr>>;
 
@@ -49,4 +98,52 @@ pub(crate) fn migrate_with<M: MigratorTrait + 'static>(
     db: &DatabaseConnection,
 ) -> LocalBoxFuture<'_, Result<(), DbErr>> {
     Box::pin(M::up(db, None))
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+    use super::*;
+
+    /// Reads a connection flag back (`-1` queries without changing it).
+    #[allow(unsafe_code)]
+    async fn qpsg_enabled(db: &DatabaseConnection) -> bool {
+        let mut connection = db.get_sqlite_connection_pool().acquire().await.unwrap();
+        let mut handle = connection.lock_handle().await.unwrap();
+        let mut enabled: std::ffi::c_int = -1;
+        // SAFETY: an open, locked connection; the out pointer is a live int.
+        let code = unsafe {
+            libsqlite3_sys::sqlite3_db_config(
+                handle.as_raw_handle().as_ptr(),
+                libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
+                -1 as std::ffi::c_int,
+                &mut enabled as *mut std::ffi::c_int,
+            )
+        };
+        assert_eq!(code, libsqlite3_sys::SQLITE_OK);
+        enabled == 1
+    }
+
+    #[actix_web::test]
+    async fn sqlite_connections_keep_stable_plans_and_skip_the_per_query_ping() {
+        let db = connect("sqlite::memory:").await.unwrap();
+        assert!(qpsg_enabled(&db).await, "every pooled connection has stable query plans");
+        assert!(!db.get_sqlite_connection_pool().options().get_test_before_acquire(), "no ping on every checkout");
+        // A bound LIMIT, as in every `.one()`, still limits.
+        db.execute_unprepared("CREATE TABLE t (n INTEGER); INSERT INTO t VALUES (1), (2), (3)").await.unwrap();
+        for limit in [1, 2, 3] {
+            let sql = "SELECT n FROM t ORDER BY n LIMIT ?";
+            let statement = Statement::from_sql_and_values(DbBackend::Sqlite, sql, [limit.into()]);
+            assert_eq!(db.query_all_raw(statement).await.unwrap().len(), limit as usize);
+        }
+        let plain = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        assert!(!qpsg_enabled(&plain).await, "the flag is Mizan's setting, not SQLite's default");
+    }
+
+    #[actix_web::test]
+    async fn a_bad_url_is_an_error() {
+        assert!(connect("sqlite:///no/such/directory/db.sqlite").await.is_err());
+        assert!(connect("mysql://nobody@127.0.0.1:1/none").await.is_err());
+    }
 }

@@ -19,7 +19,9 @@ impl Postgres {
             .expect("PostgreSQL on 127.0.0.1:5432 (start it with `make services`)");
         let name = format!("mizan_test_{}", uuid::Uuid::new_v4().simple());
         admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
-        let db = Database::connect(format!("{server}/{name}")).await.unwrap();
+        // As `serve` connects: pinged only after idling (see `mizan::db::connect`).
+        let db = mizan::db::connect(&format!("{server}/{name}")).await.unwrap();
+        assert!(!db.get_postgres_connection_pool().options().get_test_before_acquire());
         Self { admin, name, db }
     }
 
