@@ -393,7 +393,7 @@ mod tests {
             manifest.contains("sea-orm = { version = \"2.0\", default-features = false, features = ["),
             "{manifest}"
         );
-        assert!(manifest.contains("[lints.rust]") && manifest.contains("unsafe_code = \"forbid\""), "{manifest}");
+        assert!(manifest.contains("[lints.rust]") && manifest.contains("unsafe_code = \"deny\""), "{manifest}");
         assert!(manifest.contains("[profile.release]") && manifest.contains("\n[workspace]\n"), "{manifest}");
         assert!(!manifest.contains("license") && !manifest.contains("example"), "{manifest}");
         let versioned = render("todo", &Source::Version("9.8.7".into())).unwrap();
