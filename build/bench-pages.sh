@@ -47,8 +47,9 @@ for _ in $(seq 1 "${BENCH_ROUNDS:-3}"); do
   raw+=("$(engine "$request")")
 done
 echo "time to the first rendered page: ${first} ms"
-RENDER_SECONDS=2 taskset -c 0 "$render_bench" "$bundle" "$request" | grep -E "evaluation|first render|per render"
-echo "engine, ms per page: / $(engine "$request" 2)   /greet $(engine "$greet" 2)   404 $(engine "$missing" 2)"
+home=$(RENDER_SECONDS=2 taskset -c 0 "$render_bench" "$bundle" "$request")
+grep -E "evaluation|first render|per render" <<<"$home"
+echo "engine, ms per page: / $(awk '/steady render/ {print $3}' <<<"$home")   /greet $(engine "$greet" 2)   404 $(engine "$missing" 2)"
 node build/bench-pages.mjs "$bundle" "$request"
 python3 - "${pages[@]}" "${raw[@]}" <<'PY'
 import statistics, sys

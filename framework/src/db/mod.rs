@@ -22,6 +22,7 @@
 
 mod migrations;
 
+use std::ffi::c_int;
 use std::time::Duration;
 
 use futures_util::future::LocalBoxFuture;
@@ -68,24 +69,32 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 }
 
 /// Turns on SQLite's query planner stability guarantee for `connection`.
-#[allow(unsafe_code)] // One FFI call: sqlx has no setting for this connection flag.
 async fn stable_query_plans(connection: &mut sea_orm::sqlx::SqliteConnection) -> Result<(), sea_orm::sqlx::Error> {
+    qpsg(connection, 1).await.map(drop)
+}
+
+/// `SQLITE_DBCONFIG_ENABLE_QPSG` of `connection`: `set` 1 turns it on, 0 off, -1 only reads
+/// it; returns whether it is on afterwards.
+#[allow(unsafe_code)] // One FFI call: sqlx has no setting for this connection flag.
+async fn qpsg(connection: &mut sea_orm::sqlx::SqliteConnection, set: c_int) -> Result<bool, sea_orm::sqlx::Error> {
     let mut handle = connection.lock_handle().await?;
+    let mut enabled: c_int = -1;
     // SAFETY: the handle is an open connection, locked for this thread while the guard lives;
-    // `SQLITE_DBCONFIG_ENABLE_QPSG` takes an int (1: on) and an int pointer (null: no report).
+    // `SQLITE_DBCONFIG_ENABLE_QPSG` takes an int (1 on, 0 off, negative: unchanged) and a
+    // pointer to an int that receives the setting, here a live local.
     let code = unsafe {
         libsqlite3_sys::sqlite3_db_config(
             handle.as_raw_handle().as_ptr(),
             libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
-            1 as std::ffi::c_int,
-            std::ptr::null_mut::<std::ffi::c_int>(),
+            set,
+            &mut enabled as *mut c_int,
         )
     };
     if code == libsqlite3_sys::SQLITE_OK {
-        Ok(())
+        Ok(enabled == 1)
     } else {
         Err(sea_orm::sqlx::Error::Configuration(
-            format!("enabling stable SQLite query plans failed (code {code})").into(),
+            format!("setting SQLite's stable query plans failed (code {code})").into(),
         ))
     }
 }
@@ -106,23 +115,10 @@ mod tests {
 
     use super::*;
 
-    /// Reads a connection flag back (`-1` queries without changing it).
-    #[allow(unsafe_code)]
+    /// Whether a pooled connection of `db` has stable query plans.
     async fn qpsg_enabled(db: &DatabaseConnection) -> bool {
         let mut connection = db.get_sqlite_connection_pool().acquire().await.unwrap();
-        let mut handle = connection.lock_handle().await.unwrap();
-        let mut enabled: std::ffi::c_int = -1;
-        // SAFETY: an open, locked connection; the out pointer is a live int.
-        let code = unsafe {
-            libsqlite3_sys::sqlite3_db_config(
-                handle.as_raw_handle().as_ptr(),
-                libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
-                -1 as std::ffi::c_int,
-                &mut enabled as *mut std::ffi::c_int,
-            )
-        };
-        assert_eq!(code, libsqlite3_sys::SQLITE_OK);
-        enabled == 1
+        qpsg(&mut connection, -1).await.unwrap()
     }
 
     #[actix_web::test]
