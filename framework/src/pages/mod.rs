@@ -1,6 +1,7 @@
 //! Server-rendered pages: global contexts → React in the embedded engine → the page shell.
 
 mod assets;
+mod batch;
 mod cache;
 mod json;
 
@@ -311,9 +312,15 @@ async fn render_with_contexts(
         pass += 1;
         let ssr_data = ssr_data_json(&globals, &locals);
         let render_request = format!(r#"{{"url":{url},"ssrData":{ssr_data}}}"#);
-        let started = std::time::Instant::now();
-        let output = mizan_ssr::render(bundle, &render_request);
-        tracing::debug!(url, pass, micros = started.elapsed().as_micros() as u64, "rendered");
+        let queued = std::time::Instant::now();
+        let (output, took) = batch::render(bundle, render_request).await;
+        tracing::debug!(
+            url,
+            pass,
+            micros = took.as_micros() as u64,
+            queued_micros = queued.elapsed().saturating_sub(took).as_micros() as u64,
+            "rendered"
+        );
         let wanted: Vec<String> = match &output {
             Ok(output) => output
                 .missing

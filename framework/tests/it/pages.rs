@@ -35,6 +35,8 @@ globalThis.__mizanRender = function (requestJson) {
     use("tick?{}");
     if (missing.length === 0) renders += 1;
     html.push("render #" + renders);
+  } else if (request.url.startsWith("/echo/")) {
+    html.push("page " + request.url);
   } else if (request.url === "/loop") {
     while (true) {}
   } else if (request.url === "/throw") {
@@ -102,13 +104,17 @@ async fn pages(urls: &[&str], limits: mizan::SsrLimits) -> Vec<(StatusCode, Stri
     pages_of(urls, |mizan| mizan.ssr_limits(limits)).await
 }
 
+/// The test app (this file's functions) on the frontend in `dist`, configured by `configure`.
+fn app_of(dist: &std::path::Path, configure: impl FnOnce(Mizan) -> Mizan) -> mizan::MizanApp {
+    configure(Mizan::new().functions(mizan::fns![sum, launch, nasty, tick]).frontend(Frontend::from_dist(dist)))
+        .build()
+        .unwrap()
+}
+
 /// Requests `urls` in turn from one app, configured by `configure`.
 async fn pages_of(urls: &[&str], configure: impl FnOnce(Mizan) -> Mizan) -> Vec<(StatusCode, String, Value)> {
     let dist = frontend();
-    let app =
-        configure(Mizan::new().functions(mizan::fns![sum, launch, nasty, tick]).frontend(Frontend::from_dist(&dist)))
-            .build()
-            .unwrap();
+    let app = app_of(&dist, configure);
     let app = test::init_service(actix_web::App::new().configure(move |cfg| app.configure(cfg))).await;
     let mut out = Vec::new();
     for url in urls {
@@ -185,6 +191,35 @@ async fn a_render_that_hangs_or_throws_falls_back_to_the_shell_with_its_data() {
     assert!(html.contains("=13"), "the worker renders the next page normally: {html}");
 }
 
+/// Pages requested at the same time are rendered back to back by the worker's runtime: each
+/// still gets its own page, and a render that hangs or throws only falls back its own page.
+#[actix_web::test]
+async fn pages_requested_together_each_get_their_own_render() {
+    let dist = frontend();
+    let limits = mizan::SsrLimits { time_budget: std::time::Duration::from_millis(200), ..Default::default() };
+    let app = app_of(&dist, |mizan| mizan.ssr_limits(limits));
+    let app = test::init_service(actix_web::App::new().configure(move |cfg| app.configure(cfg))).await;
+    let mut urls: Vec<String> = (0..24).map(|i| format!("/echo/{i}")).collect();
+    urls.insert(8, "/loop".into());
+    urls.insert(16, "/throw".into());
+    let responses = futures_util::future::join_all(
+        urls.iter().map(|url| test::call_service(&app, TestRequest::get().uri(url).to_request())),
+    )
+    .await;
+    for (url, response) in urls.iter().zip(responses) {
+        assert_eq!(response.status(), StatusCode::OK, "{url}");
+        let html = String::from_utf8(test::read_body(response).await.to_vec()).unwrap();
+        assert!(html.contains("window.__MIZAN_SSR_DATA__ = "), "{url}: the data is embedded: {html}");
+        if url.starts_with("/echo/") {
+            let root = format!(r#"<div id="root">page {url}</div>"#);
+            assert!(html.contains(&root), "{url} got its own page: {html}");
+        } else {
+            assert!(html.contains(r#"<div id="root"></div>"#), "{url} falls back to the client: {html}");
+        }
+    }
+    std::fs::remove_dir_all(dist).unwrap();
+}
+
 #[actix_web::test]
 async fn dev_mode_shows_a_failed_render_on_the_page_and_production_does_not() {
     let answers = pages_of(&["/throw"], |mizan| mizan.dev(true)).await;
@@ -199,12 +234,7 @@ async fn dev_mode_shows_a_failed_render_on_the_page_and_production_does_not() {
 async fn dev_mode_shows_the_frontend_build_errors_above_the_page_until_it_builds_again() {
     for dev in [true, false] {
         let dist = frontend();
-        let app = Mizan::new()
-            .functions(mizan::fns![sum, launch, nasty, tick])
-            .frontend(Frontend::from_dist(&dist))
-            .dev(dev)
-            .build()
-            .unwrap();
+        let app = app_of(&dist, |mizan| mizan.dev(dev));
         let app = test::init_service(actix_web::App::new().configure(move |cfg| app.configure(cfg))).await;
         let body = |app| async move {
             let response = test::call_service(app, TestRequest::get().uri("/").to_request()).await;
