@@ -2,6 +2,9 @@
 //! through the framework's auth functions). Each is declared once; the server checks it and
 //! the generated `useContactForm()` / `useSignupForm()` check the same rules in the browser.
 
+use std::time::Duration;
+
+use mizan::auth::throttle::RateLimit;
 use mizan::{Ctx, Error};
 use schemars::JsonSchema;
 use sea_orm::entity::prelude::*;
@@ -141,6 +144,9 @@ impl mizan::Form for SignupForm {
     type Output = mizan::auth::CurrentUser;
 
     async fn check(&self, ctx: &Ctx) -> mizan::Result<()> {
+        // Each check tells whether a name exists: limited per client address, so the form
+        // cannot be used to list the accounts.
+        ctx.rate_limit("signup.check", RateLimit::new(60, Duration::from_secs(10 * 60))).await?;
         if mizan::auth::users::find_by_username(ctx.db()?, &self.username).await?.is_some() {
             return Err(Error::invalid_field("username", "this username is taken"));
         }

@@ -46,7 +46,7 @@ pub struct Mizan {
     authenticator: Arc<dyn Authenticator>,
     dev: bool,
     trusted_origins: Vec<String>,
-    trusted_proxies: Vec<std::net::IpAddr>,
+    trusted_proxies: Vec<crate::proxy::IpRange>,
     migrate: crate::db::Migrate,
     channels: Vec<crate::channels::ChannelDef>,
     channel_layer: Option<Arc<dyn crate::channels::ChannelLayer>>,
@@ -54,6 +54,10 @@ pub struct Mizan {
     sessions: crate::auth::sessions::SessionConfig,
     authenticator_set: bool,
     request_timeout: Option<std::time::Duration>,
+    body_timeout: Option<std::time::Duration>,
+    throttle: Option<crate::auth::throttle::Throttle>,
+    account_limits: crate::auth::throttle::AccountLimits,
+    username_policy: crate::auth::users::UsernamePolicy,
 }
 
 impl Default for Mizan {
@@ -89,6 +93,10 @@ impl Mizan {
             sessions: crate::auth::sessions::SessionConfig::default(),
             authenticator_set: false,
             request_timeout: Some(std::time::Duration::from_secs(crate::config::DEFAULT_REQUEST_TIMEOUT_SECS)),
+            body_timeout: Some(std::time::Duration::from_secs(crate::config::DEFAULT_BODY_TIMEOUT_SECS)),
+            throttle: None,
+            account_limits: crate::auth::throttle::AccountLimits::default(),
+            username_policy: crate::auth::users::UsernamePolicy::default(),
         }
     }
 
@@ -170,6 +178,37 @@ impl Mizan {
         self
     }
 
+    /// How long a client may take to send a call's body once its headers arrived
+    /// (`MIZAN_BODY_TIMEOUT`; default 10 s): a body still incomplete then is answered
+    /// `408 REQUEST_TIMEOUT` and the connection closed, so a client trickling bytes cannot hold
+    /// a connection. `None`: no limit.
+    pub fn body_timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
+        self.body_timeout = timeout;
+        self
+    }
+
+    /// Where rate-limit counts live (default: [`Throttle::in_memory`], this process only). The
+    /// CLI uses [`Throttle::redis`] when `REDIS_URL` is set, so every replica shares them.
+    ///
+    /// [`Throttle::in_memory`]: crate::auth::throttle::Throttle::in_memory
+    /// [`Throttle::redis`]: crate::auth::throttle::Throttle::redis
+    pub fn throttle(mut self, throttle: crate::auth::throttle::Throttle) -> Self {
+        self.throttle = Some(throttle);
+        self
+    }
+
+    /// The rate limits of the built-in login and sign-up.
+    pub fn account_limits(mut self, limits: crate::auth::throttle::AccountLimits) -> Self {
+        self.account_limits = limits;
+        self
+    }
+
+    /// Which usernames sign-up accepts (default [`UsernamePolicy::Ascii`](crate::auth::users::UsernamePolicy)).
+    pub fn username_policy(mut self, policy: crate::auth::users::UsernamePolicy) -> Self {
+        self.username_policy = policy;
+        self
+    }
+
     /// The frontend set with [`frontend`](Mizan::frontend).
     pub fn frontend_source(&self) -> Option<&Frontend> {
         self.frontend.as_ref()
@@ -234,8 +273,9 @@ impl Mizan {
     /// `X-Forwarded-Host` and `X-Forwarded-For` are believed: the client's scheme (origin
     /// check, `Secure` cookies), host and address (login throttling). Other peers' forwarding
     /// headers are ignored. The CLI reads `MIZAN_TRUSTED_PROXIES`.
-    pub fn trusted_proxies(mut self, proxies: impl IntoIterator<Item = std::net::IpAddr>) -> Self {
-        self.trusted_proxies.extend(proxies);
+    /// Addresses convert, and ranges parse: `"10.0.0.0/8".parse::<IpRange>()`.
+    pub fn trusted_proxies(mut self, proxies: impl IntoIterator<Item = impl Into<crate::proxy::IpRange>>) -> Self {
+        self.trusted_proxies.extend(proxies.into_iter().map(Into::into));
         self
     }
 
@@ -288,7 +328,18 @@ impl Mizan {
             }
             None => None,
         };
-        let accounts = self.db.clone().map(|db| Arc::new(crate::auth::Accounts::new(db, self.sessions)));
+        let throttle = Arc::new(
+            self.throttle
+                .unwrap_or_else(|| crate::auth::throttle::Throttle::in_memory(Arc::clone(&self.sessions.clock))),
+        );
+        let accounts = self.db.clone().map(|db| {
+            Arc::new(crate::auth::Accounts {
+                sessions: crate::auth::sessions::Sessions::new(db, self.sessions),
+                throttle: Arc::clone(&throttle),
+                limits: self.account_limits,
+                username_policy: self.username_policy,
+            })
+        });
         let mut definitions = std::collections::HashMap::new();
         for channel in self.channels {
             if definitions.insert(channel.name(), channel.clone()).is_some() {
@@ -319,6 +370,8 @@ impl Mizan {
             channels,
             shutdown: tokio::sync::watch::Sender::new(false),
             request_timeout: self.request_timeout,
+            body_timeout: self.body_timeout,
+            throttle,
         })))
     }
 }
@@ -351,13 +404,17 @@ pub(crate) struct Shared {
     pub(crate) authenticator: Arc<dyn Authenticator>,
     pub(crate) dev: bool,
     pub(crate) trusted_origins: Vec<String>,
-    pub(crate) trusted_proxies: Vec<std::net::IpAddr>,
+    pub(crate) trusted_proxies: Vec<crate::proxy::IpRange>,
     pub(crate) channels: Option<crate::channels::ChannelSet>,
     pub(crate) accounts: Option<Arc<crate::auth::Accounts>>,
     /// Set when the server begins a graceful shutdown: sockets close, health answers 503.
     pub(crate) shutdown: tokio::sync::watch::Sender<bool>,
     /// How long a function may run (calls, contexts, forms); `None` for no limit.
     pub(crate) request_timeout: Option<std::time::Duration>,
+    /// How long a call's body may take to arrive; `None` for no limit.
+    pub(crate) body_timeout: Option<std::time::Duration>,
+    /// Rate-limit counts ([`Ctx::rate_limit`](crate::Ctx::rate_limit), login, sign-up).
+    pub(crate) throttle: Arc<crate::auth::throttle::Throttle>,
 }
 
 impl Shared {

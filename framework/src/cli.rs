@@ -210,6 +210,7 @@ fn serve(app: impl Fn() -> Mizan) -> anyhow::Result<()> {
             .database(db)
             .dev(config.dev)
             .request_timeout(config.request_timeout)
+            .body_timeout(config.body_timeout)
             .trusted_origins(config.trusted_origins.clone())
             .trusted_proxies(config.trusted_proxies.clone());
         if let Some(key) = config.secret_key.clone() {
@@ -220,6 +221,10 @@ fn serve(app: impl Fn() -> Mizan) -> anyhow::Result<()> {
                 .map_err(|error| anyhow::anyhow!("invalid REDIS_URL {url}: {error}"))?;
             tracing::info!(redis = %url, "channels use the Redis layer");
             mizan = mizan.channel_layer(layer);
+            // Rate limits (login, sign-up, `Ctx::rate_limit`) count across every replica.
+            let throttle = crate::auth::throttle::Throttle::redis(url, "mizan:")
+                .map_err(|error| anyhow::anyhow!("invalid REDIS_URL for rate limits: {error}"))?;
+            mizan = mizan.throttle(throttle);
         }
         let app = mizan.build()?;
         tracing::info!(addr = %config.addr, dev = config.dev, "Mizan is serving on http://{}", config.addr);

@@ -17,9 +17,10 @@ pub struct Config {
     /// `REDIS_URL`: the Redis server of the channel layer (`redis://127.0.0.1:6379`); unset,
     /// channels reach the subscribers of this process only.
     pub redis_url: Option<String>,
-    /// `MIZAN_TRUSTED_PROXIES`: comma-separated addresses of reverse proxies whose
-    /// `X-Forwarded-*` headers are believed (e.g. `127.0.0.1` for a proxy on the same host).
-    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `MIZAN_TRUSTED_PROXIES`: comma-separated addresses or CIDR ranges of reverse proxies
+    /// whose `X-Forwarded-*` headers are believed (e.g. `127.0.0.1` for a proxy on the same
+    /// host, `10.0.0.0/8` for a load balancer's subnet).
+    pub trusted_proxies: Vec<crate::IpRange>,
     /// `MIZAN_MIGRATE`: apply pending migrations when the server starts (default `1`), so a
     /// binary started in an empty directory creates its SQLite database and serves. Set `0`
     /// when deployments run `migrate` as a step of their own (e.g. several replicas).
@@ -30,6 +31,9 @@ pub struct Config {
     /// `MIZAN_REQUEST_TIMEOUT`: seconds a call, context fetch or form submission may run before
     /// it is answered `UNAVAILABLE` (default 30; `0` for no limit).
     pub request_timeout: Option<std::time::Duration>,
+    /// `MIZAN_BODY_TIMEOUT`: seconds a client has to send a request's body once its headers
+    /// arrived, before it is answered `408 REQUEST_TIMEOUT` (default 10; `0` for no limit).
+    pub body_timeout: Option<std::time::Duration>,
     /// `MIZAN_FRONTEND_WATCH`: in dev mode, run the frontend's `watch` script next to the server
     /// so edits are rebuilt and picked up without a restart (default `1`).
     pub frontend_watch: bool,
@@ -37,6 +41,8 @@ pub struct Config {
 
 /// Seconds a request may run when `MIZAN_REQUEST_TIMEOUT` is not set.
 pub(crate) const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
+/// Seconds a request body may take to arrive when `MIZAN_BODY_TIMEOUT` is not set.
+pub(crate) const DEFAULT_BODY_TIMEOUT_SECS: u64 = 10;
 
 /// A configuration variable that could not be understood.
 #[derive(Debug, thiserror::Error)]
@@ -89,7 +95,8 @@ impl Config {
                 proxy.parse().map_err(|_| ConfigError {
                     name: "MIZAN_TRUSTED_PROXIES",
                     value: proxy.to_owned(),
-                    reason: "expected IP addresses such as 127.0.0.1, separated by commas".into(),
+                    reason: "expected IP addresses or CIDR ranges such as 127.0.0.1 or 10.0.0.0/8, separated by commas"
+                        .into(),
                 })
             })
             .collect::<Result<_, _>>()?;
@@ -104,20 +111,8 @@ impl Config {
                 reason: error.to_string(),
             })?),
         };
-        let request_timeout = match lookup("MIZAN_REQUEST_TIMEOUT") {
-            None => Some(std::time::Duration::from_secs(DEFAULT_REQUEST_TIMEOUT_SECS)),
-            Some(value) => match value.trim().parse::<u64>() {
-                Ok(0) => None,
-                Ok(seconds) => Some(std::time::Duration::from_secs(seconds)),
-                Err(_) => {
-                    return Err(ConfigError {
-                        name: "MIZAN_REQUEST_TIMEOUT",
-                        value,
-                        reason: "expected a whole number of seconds (0 for no limit)".into(),
-                    })
-                }
-            },
-        };
+        let request_timeout = seconds(&lookup, "MIZAN_REQUEST_TIMEOUT", DEFAULT_REQUEST_TIMEOUT_SECS)?;
+        let body_timeout = seconds(&lookup, "MIZAN_BODY_TIMEOUT", DEFAULT_BODY_TIMEOUT_SECS)?;
         Ok(Self {
             addr,
             database_url,
@@ -128,8 +123,27 @@ impl Config {
             migrate_on_start,
             secret_key,
             request_timeout,
+            body_timeout,
             frontend_watch,
         })
+    }
+}
+
+/// A duration in whole seconds, `0` for no limit; `default` seconds when unset.
+fn seconds(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: u64,
+) -> Result<Option<std::time::Duration>, ConfigError> {
+    match lookup(name) {
+        None => Ok(Some(std::time::Duration::from_secs(default))),
+        Some(value) => match value.trim().parse::<u64>() {
+            Ok(0) => Ok(None),
+            Ok(seconds) => Ok(Some(std::time::Duration::from_secs(seconds))),
+            Err(_) => {
+                Err(ConfigError { name, value, reason: "expected a whole number of seconds (0 for no limit)".into() })
+            }
+        },
     }
 }
 
@@ -155,13 +169,14 @@ mod tests {
         assert!(config.migrate_on_start && config.trusted_proxies.is_empty() && config.redis_url.is_none());
         let config = Config::from_lookup(|name| match name {
             "MIZAN_MIGRATE" => Some("0".to_owned()),
-            "MIZAN_TRUSTED_PROXIES" => Some("127.0.0.1, ::1".to_owned()),
+            "MIZAN_TRUSTED_PROXIES" => Some("127.0.0.1, ::1, 10.0.0.0/8".to_owned()),
             "REDIS_URL" => Some("redis://127.0.0.1:6379".to_owned()),
             _ => None,
         })
         .unwrap();
         assert!(!config.migrate_on_start);
-        assert_eq!(config.trusted_proxies.len(), 2);
+        assert_eq!(config.trusted_proxies.len(), 3);
+        assert!(config.trusted_proxies[2].contains("10.9.8.7".parse().unwrap()));
         assert_eq!(config.redis_url.as_deref(), Some("redis://127.0.0.1:6379"));
         let error = Config::from_lookup(|name| (name == "MIZAN_TRUSTED_PROXIES").then(|| "proxy.local".to_owned()))
             .unwrap_err();

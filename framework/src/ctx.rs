@@ -108,6 +108,39 @@ impl Ctx {
         self.inner.channels.as_ref().ok_or_else(|| Error::new(ErrorCode::Unavailable, "this app has no channels"))
     }
 
+    /// The client's address: the peer's, or behind a trusted proxy
+    /// ([`Mizan::trusted_proxies`](crate::Mizan::trusted_proxies)) the nearest untrusted
+    /// address of `X-Forwarded-For`.
+    pub fn client_ip(&self) -> Option<std::net::IpAddr> {
+        crate::proxy::client_ip(&self.inner.request)
+    }
+
+    /// Counts one attempt of `scope` from the client's address (behind a trusted proxy, the
+    /// address it forwards) and fails with `RATE_LIMITED` past `limit`: for functions that
+    /// reveal or cost something, such as a username-availability check.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// use mizan::auth::throttle::RateLimit;
+    ///
+    /// #[mizan::client]
+    /// async fn username_free(ctx: &mizan::Ctx, username: String) -> mizan::Result<bool> {
+    ///     ctx.rate_limit("username_free", RateLimit::new(30, Duration::from_secs(600))).await?;
+    ///     Ok(mizan::auth::users::find_by_username(ctx.db()?, &username).await?.is_none())
+    /// }
+    /// ```
+    ///
+    /// Counts are kept in this process, or in Redis when the app uses
+    /// [`Throttle::redis`](crate::auth::throttle::Throttle::redis) (the CLI does when
+    /// `REDIS_URL` is set).
+    pub async fn rate_limit(&self, scope: &str, limit: crate::auth::throttle::RateLimit) -> Result<(), Error> {
+        let Some(shared) = self.inner.request.app_data::<actix_web::web::Data<crate::app::Shared>>() else {
+            return Err(Error::new(ErrorCode::Unavailable, "rate limits need a Mizan app"));
+        };
+        let address = crate::proxy::address_key(&self.inner.request);
+        shared.throttle.attempt(&format!("app:{scope}:{address}"), limit).await
+    }
+
     /// Adds a cookie to the response of this call.
     pub fn set_cookie(&self, cookie: Cookie<'static>) {
         self.inner.cookies.borrow_mut().push(cookie);

@@ -149,6 +149,7 @@ pub use mizan_macros::client;
 /// Variant attributes: `#[client_error(status = 409, message = "...")]`; see the trait.
 #[doc(inline)]
 pub use mizan_macros::ClientError;
+pub use proxy::IpRange;
 pub use secret::{SecretKey, SecretKeyError, MIN_SECRET_KEY_LEN};
 
 /// Declares a form: a struct whose fields are the form's fields, with `validator` rules and

@@ -61,6 +61,8 @@ error_codes! {
     NotFound = ("NOT_FOUND", 404),
     /// Wrong HTTP method for the endpoint.
     MethodNotAllowed = ("METHOD_NOT_ALLOWED", 405),
+    /// The request body did not arrive within the server's body timeout.
+    RequestTimeout = ("REQUEST_TIMEOUT", 408),
     /// The body is larger than the function accepts.
     PayloadTooLarge = ("PAYLOAD_TOO_LARGE", 413),
     /// The body is not `application/json`.

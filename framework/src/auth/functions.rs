@@ -70,10 +70,7 @@ async fn verify(candidate: String, stored: Option<String>) -> Result<Verified, E
 }
 
 async fn hash(password: String) -> Result<String, Error> {
-    web::block(move || password::hash(&password))
-        .await
-        .map_err(Error::internal)?
-        .map_err(|error| Error::bad_request(error.to_string()))
+    password::hash_off_worker(password).await.map_err(|error| Error::bad_request(error.to_string()))
 }
 
 /// Starts a session for `user_id`: ends the request's current session (no fixation), sets
@@ -90,25 +87,38 @@ async fn start_session(ctx: &Ctx, accounts: &Accounts, user_id: i32) -> Result<(
 }
 
 /// Logs in with a username and password; starts a new session.
+///
+/// Each attempt is counted before the password is checked, per (username, address) and per
+/// username ([`AccountLimits`](super::throttle::AccountLimits)); a successful login takes its
+/// attempt back and clears its address's count.
 #[mizan::client(name = "auth.login", invalidates = ["current_user"])]
 pub async fn login(ctx: &Ctx, username: String, password: String) -> mizan::Result<CurrentUser> {
     let accounts = ctx.accounts()?;
     if password.len() > MAX_PASSWORD_BYTES {
         return Err(Error::bad_request(format!("passwords are at most {MAX_PASSWORD_BYTES} bytes")));
     }
-    let address = crate::proxy::client_ip(ctx.request());
-    accounts.throttle.check(&username, address)?;
+    if username.chars().count() > users::MAX_USERNAME_CHARS {
+        // No account has such a name; nothing is counted or stored for it.
+        return Err(invalid_credentials());
+    }
+    let key = users::username_key(&username);
+    let per_address = format!("login:{}:{key}", crate::proxy::address_key(ctx.request()));
+    let per_account = format!("login:*:{key}");
+    accounts.throttle.attempt(&per_address, accounts.limits.login_per_address).await?;
+    if let Err(error) = accounts.throttle.attempt(&per_account, accounts.limits.login_per_account).await {
+        accounts.throttle.refund(&per_address).await;
+        return Err(error);
+    }
     let db = ctx.db()?;
     let user = users::find_by_username(db, &username).await?;
     let verified = verify(password.clone(), user.as_ref().map(|user| user.password_hash.clone())).await?;
     let user = match user {
         Some(user) if verified.matches && user.is_active => user,
-        _ => {
-            accounts.throttle.failed(&username, address);
-            return Err(invalid_credentials());
-        }
+        // The attempts stay counted: they were failures.
+        _ => return Err(invalid_credentials()),
     };
-    accounts.throttle.succeeded(&username, address);
+    accounts.throttle.reset(&per_address).await;
+    accounts.throttle.refund(&per_account).await;
     let mut active: users::entity::ActiveModel = user.clone().into();
     if verified.needs_rehash {
         active.password_hash = Set(hash(password).await?);
@@ -145,18 +155,28 @@ pub async fn signup(
 
 /// Creates an account and logs it in, as `auth.signup` does: for an app's own sign-up form.
 /// A taken or invalid username, an invalid email and a refused password come back as
-/// `VALIDATION` errors on `username`, `email` and `password`.
+/// `VALIDATION` errors on `username`, `email` and `password`. Attempts are limited per client
+/// address ([`AccountLimits::signup_per_address`](super::throttle::AccountLimits)), and the
+/// password is hashed off the async worker whether or not the name is taken.
 pub async fn sign_up(ctx: &Ctx, username: &str, email: &str, password: &str) -> mizan::Result<CurrentUser> {
     let accounts = ctx.accounts()?;
     let db = ctx.db()?;
+    accounts
+        .throttle
+        .attempt(&format!("signup:{}", crate::proxy::address_key(ctx.request())), accounts.limits.signup_per_address)
+        .await?;
     let new = NewUser { username, email, password, is_staff: false, is_superuser: false };
-    let user = match users::create_user(db, new).await {
+    let user = match users::create_user_with(db, new, accounts.username_policy).await {
         Ok(user) => user,
         Err(CreateUserError::UsernameTaken(_)) => {
             return Err(Error::invalid_field("username", "this username is taken"))
         }
         Err(CreateUserError::InvalidUsername) => {
-            return Err(Error::invalid_field("username", "use letters, digits and @ . + - _"));
+            let message = match accounts.username_policy {
+                users::UsernamePolicy::Ascii => "use 1 to 150 letters (a-z), digits and @ . + - _",
+                users::UsernamePolicy::Unicode => "use 1 to 150 letters of one script, digits and @ . + - _",
+            };
+            return Err(Error::invalid_field("username", message));
         }
         Err(CreateUserError::InvalidEmail) => {
             return Err(Error::invalid_field("email", "must be a valid email address"))

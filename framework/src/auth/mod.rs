@@ -52,18 +52,13 @@ impl Authenticator for Anonymous {
 
 pub use functions::{functions, sign_up, CurrentUser};
 
-/// Sessions and login throttling of an app with a database.
+/// Sessions, rate limits and username rules of an app with a database.
 #[derive(Debug)]
 pub(crate) struct Accounts {
     pub(crate) sessions: sessions::Sessions,
-    pub(crate) throttle: throttle::LoginThrottle,
-}
-
-impl Accounts {
-    pub(crate) fn new(db: sea_orm::DatabaseConnection, config: sessions::SessionConfig) -> Self {
-        let throttle = throttle::LoginThrottle::new(chrono::Duration::minutes(15), Arc::clone(&config.clock));
-        Self { sessions: sessions::Sessions::new(db, config), throttle }
-    }
+    pub(crate) throttle: Arc<throttle::Throttle>,
+    pub(crate) limits: throttle::AccountLimits,
+    pub(crate) username_policy: users::UsernamePolicy,
 }
 
 /// The default authenticator of an app with a database: the session cookie's user.

@@ -60,6 +60,15 @@ pub fn hash(password: &str) -> Result<String, PasswordError> {
         .map_err(|error| PasswordError::Hashing(error.to_string()))
 }
 
+/// [`hash`] on the blocking thread pool: the calling async worker goes on serving other
+/// requests meanwhile (a hash takes tens of milliseconds of CPU).
+pub async fn hash_off_worker(password: String) -> Result<String, PasswordError> {
+    match tokio::task::spawn_blocking(move || hash(&password)).await {
+        Ok(hashed) => hashed,
+        Err(error) => Err(PasswordError::Hashing(format!("the hashing task failed: {error}"))),
+    }
+}
+
 /// Checks `password` against the PHC string `stored`.
 pub fn verify(password: &str, stored: &str) -> Result<Verified, PasswordError> {
     if password.len() > MAX_PASSWORD_BYTES {
@@ -113,6 +122,17 @@ mod tests {
         assert_eq!(hash(&huge), Err(PasswordError::TooLong));
         assert_eq!(verify(&huge, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA"), Err(PasswordError::TooLong));
         assert!(hash(&"x".repeat(MAX_PASSWORD_BYTES)).is_ok());
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn hashing_off_the_worker_leaves_its_thread_free() {
+        let mut hashing = std::pin::pin!(hash_off_worker("correct horse".to_owned()));
+        // The first poll hands the work to the blocking pool and returns at once; a hash
+        // computed inline would make it return the finished hash instead.
+        assert!(futures_util::poll!(hashing.as_mut()).is_pending());
+        let stored = hashing.await.unwrap();
+        assert!(verify("correct horse", &stored).unwrap().matches);
+        assert_eq!(hash_off_worker("x".repeat(MAX_PASSWORD_BYTES + 1)).await, Err(PasswordError::TooLong));
     }
 
     #[test]

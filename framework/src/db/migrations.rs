@@ -7,7 +7,7 @@ use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
 pub(super) fn all() -> Vec<Box<dyn MigrationTrait>> {
-    vec![Box::new(CreateUsers), Box::new(CreateSessions)]
+    vec![Box::new(CreateUsers), Box::new(CreateSessions), Box::new(AddUsernameKeys)]
 }
 
 #[derive(DeriveIden)]
@@ -15,6 +15,7 @@ enum MizanUsers {
     Table,
     Id,
     Username,
+    UsernameKey,
     Email,
     PasswordHash,
     IsActive,
@@ -113,5 +114,62 @@ impl MigrationTrait for CreateSessions {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager.drop_table(Table::drop().table(MizanSessions::Table).to_owned()).await
+    }
+}
+
+/// `mizan_users.username_key`: the case-insensitive key of each name, unique. Existing rows
+/// get the key of their name; two names that differ only in case make this migration fail
+/// with a unique-constraint error naming the index (rename one of the accounts, then migrate).
+struct AddUsernameKeys;
+
+impl MigrationName for AddUsernameKeys {
+    fn name(&self) -> &str {
+        "m20261201_000003_mizan_username_keys"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddUsernameKeys {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        use sea_orm::ConnectionTrait;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(MizanUsers::Table)
+                    .add_column(string(MizanUsers::UsernameKey).default(""))
+                    .to_owned(),
+            )
+            .await?;
+        let db = manager.get_connection();
+        let select = Query::select().columns([MizanUsers::Id, MizanUsers::Username]).from(MizanUsers::Table).to_owned();
+        for row in db.query_all(&select).await? {
+            let id: i32 = row.try_get("", "id")?;
+            let username: String = row.try_get("", "username")?;
+            let update = Query::update()
+                .table(MizanUsers::Table)
+                .value(MizanUsers::UsernameKey, crate::auth::users::username_key(&username))
+                .and_where(Expr::col(MizanUsers::Id).eq(id))
+                .to_owned();
+            db.execute(&update).await?;
+        }
+        manager
+            .create_index(
+                Index::create()
+                    .name("mizan_users_by_username_key")
+                    .table(MizanUsers::Table)
+                    .col(MizanUsers::UsernameKey)
+                    .unique()
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(Index::drop().name("mizan_users_by_username_key").table(MizanUsers::Table).to_owned())
+            .await?;
+        manager
+            .alter_table(Table::alter().table(MizanUsers::Table).drop_column(MizanUsers::UsernameKey).to_owned())
+            .await
     }
 }

@@ -251,7 +251,12 @@ async fn render_page(request: HttpRequest, shared: web::Data<Shared>) -> HttpRes
         }
     };
     let status = actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::OK);
-    let mut response = HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body);
+    let mut response = HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        // The page embeds the user's data (global contexts, the CSRF token's cookie): no shared
+        // cache may keep it, and the browser's back/forward must not show it after logout.
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(body);
     crate::csrf::ensure_cookie(&request, &mut response);
     response
 }

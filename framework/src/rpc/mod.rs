@@ -4,7 +4,8 @@
 //! A call passes these checks, in order, before the function runs: method (`405`),
 //! `Content-Type: application/json` (`415`), CSRF (`403`), a registered call (`404`),
 //! `Content-Length` against the body limit (`413`), the function's auth level (`401`/`403`),
-//! the streamed body against the limit (`413`), JSON nesting depth and syntax (`400`),
+//! the streamed body against the limit (`413`) and the body timeout (`408`), JSON nesting
+//! depth and syntax (`400`),
 //! arguments (`400`) and their validation rules (`400 VALIDATION`).
 
 mod arguments;
@@ -105,10 +106,18 @@ async fn route(request: HttpRequest, payload: web::Payload, shared: web::Data<Sh
         },
         _ => Err(Error::not_found(format!("no Mizan endpoint at {}", request.path()))),
     };
-    result.unwrap_or_else(|error| match shared.dev {
-        // Dev mode: the browser sees what went wrong, not only the log.
-        true => error.with_details().error_response(),
-        false => error.error_response(),
+    result.unwrap_or_else(|error| {
+        let timed_out = error.code() == ErrorCode::RequestTimeout;
+        let mut response = match shared.dev {
+            // Dev mode: the browser sees what went wrong, not only the log.
+            true => error.with_details().error_response(),
+            false => error.error_response(),
+        };
+        if timed_out {
+            // The rest of a late body is not waited for: the connection ends with the answer.
+            response.head_mut().set_connection_type(actix_web::http::ConnectionType::Close);
+        }
+        response
     })
 }
 
@@ -136,9 +145,11 @@ async fn call(
     if declared_length(request).is_some_and(|length| length > limit) {
         return Err(too_large(limit));
     }
+    // The body's clock starts with the request, before any check that may await.
+    let deadline = shared.body_timeout.map(|timeout| tokio::time::Instant::now() + timeout);
     let ctx = shared.ctx(request.clone());
     crate::auth::authorize(function.auth(), function.predicate(), &ctx).await?;
-    let body = read_body(payload, limit).await?;
+    let body = read_body(payload, limit, deadline).await?;
     arguments::check_depth(&body, shared.max_json_depth)?;
     let result = run(function, ctx.clone(), &body, shared.request_timeout).await?;
     // `{"result": <output>, "invalidate": [...]}`, written directly: the output is JSON already.
@@ -215,10 +226,25 @@ fn too_large(limit: usize) -> Error {
     Error::new(ErrorCode::PayloadTooLarge, format!("the request body exceeds {limit} bytes"))
 }
 
-/// Reads the body, failing as soon as it grows past `limit` (chunked bodies included).
-async fn read_body(mut payload: web::Payload, limit: usize) -> Result<web::Bytes, Error> {
+/// Reads the body, failing as soon as it grows past `limit` (chunked bodies included) or, with
+/// `REQUEST_TIMEOUT`, when it is not complete by `deadline`.
+async fn read_body(
+    mut payload: web::Payload,
+    limit: usize,
+    deadline: Option<tokio::time::Instant>,
+) -> Result<web::Bytes, Error> {
     let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
+    loop {
+        let next = match deadline {
+            None => payload.next().await,
+            Some(deadline) => match tokio::time::timeout_at(deadline, payload.next()).await {
+                Ok(next) => next,
+                Err(_) => {
+                    return Err(Error::new(ErrorCode::RequestTimeout, "the request body did not arrive in time"));
+                }
+            },
+        };
+        let Some(chunk) = next else { break };
         let chunk = chunk.map_err(|_| Error::bad_request("the request body could not be read"))?;
         if body.len() + chunk.len() > limit {
             return Err(too_large(limit));

@@ -2,14 +2,13 @@
 //! call never runs its function.
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::TcpStream;
 
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
-use actix_web::{App, HttpServer};
 
-use crate::fixtures::{self, recorded};
-use crate::support::{app, app_with, assert_error, call, send, TOKEN};
+use crate::fixtures::recorded;
+use crate::support::{app, app_with, assert_error, call, send, serve, TOKEN};
 
 #[actix_web::test]
 async fn only_post_is_allowed() {
@@ -73,29 +72,9 @@ async fn a_function_can_override_the_limit() {
     assert_eq!(status, StatusCode::OK, "other functions keep the app's limit");
 }
 
-/// Serves the test app on a real socket, on its own thread.
-fn serve() -> SocketAddr {
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(async move {
-            let app = fixtures::app().build().unwrap();
-            let server = HttpServer::new(move || {
-                let app = app.clone();
-                App::new().configure(move |cfg| app.configure(cfg))
-            })
-            .workers(1)
-            .bind("127.0.0.1:0")
-            .unwrap();
-            sender.send(server.addrs()[0]).unwrap();
-            server.run().await
-        })
-    });
-    receiver.recv().unwrap()
-}
-
 #[test]
 fn a_chunked_body_is_cut_off_as_it_streams_past_the_limit() {
-    let addr = serve();
+    let addr = serve(|mizan| mizan);
     let mut stream = TcpStream::connect(addr).unwrap();
     stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
     let head = format!(

@@ -11,6 +11,7 @@ mod database;
 mod defences;
 mod fixtures;
 mod forms;
+mod hardening;
 mod manifest;
 mod pages;
 mod support;

@@ -131,6 +131,19 @@ async fn pages_of(urls: &[&str], configure: impl FnOnce(Mizan) -> Mizan) -> Vec<
 }
 
 #[actix_web::test]
+async fn pages_embed_private_data_and_are_never_stored_by_caches() {
+    let dist = frontend();
+    let app = app_of(&dist, |mizan| mizan);
+    let app = test::init_service(actix_web::App::new().configure(move |cfg| app.configure(cfg))).await;
+    for url in ["/nested", "/no-such-page"] {
+        let response = test::call_service(&app, TestRequest::get().uri(url).to_request()).await;
+        let cache = response.headers().get("cache-control").map(|value| value.to_str().unwrap().to_owned());
+        assert_eq!(cache.as_deref(), Some("private, no-store"), "{url}");
+    }
+    std::fs::remove_dir_all(dist).unwrap();
+}
+
+#[actix_web::test]
 async fn nested_local_contexts_are_resolved_pass_by_pass() {
     let (status, html, data) = page("/nested").await;
     assert_eq!(status, StatusCode::OK);

@@ -22,6 +22,27 @@ pub(crate) async fn app() -> impl Service<actix_http::Request, Response = Servic
     app_with(|mizan| mizan).await
 }
 
+/// Serves the test app, configured by `configure`, on a real socket with one worker, on its own
+/// thread; returns its address.
+pub(crate) fn serve(configure: impl FnOnce(mizan::Mizan) -> mizan::Mizan + Send + 'static) -> std::net::SocketAddr {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let app = configure(fixtures::app()).build().unwrap();
+            let server = actix_web::HttpServer::new(move || {
+                let app = app.clone();
+                App::new().configure(move |cfg| app.configure(cfg))
+            })
+            .workers(1)
+            .bind("127.0.0.1:0")
+            .unwrap();
+            sender.send(server.addrs()[0]).unwrap();
+            server.run().await
+        })
+    });
+    receiver.recv().unwrap()
+}
+
 /// A POST to `/api/mizan/call/{name}` that passes the CSRF checks.
 pub(crate) fn call(name: &str, body: impl Into<String>) -> TestRequest {
     TestRequest::post()
