@@ -302,7 +302,8 @@ export const AuthLoginInputSchema: z.ZodType<AuthLoginInput> = z.object({
 });
 
 /**
- * Logs in with a username and password; starts a new session.
+ * Logs in with a username and password; starts a new session. Failed attempts are limited
+ * per username and address, and per username (`RATE_LIMITED`).
  */
 export function authLogin(input: AuthLoginInput, options?: CallOptions): Promise<CurrentUser> {
   return callFunction<CurrentUser>("auth.login", input, options, ["current_user"]);

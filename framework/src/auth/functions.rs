@@ -86,11 +86,10 @@ async fn start_session(ctx: &Ctx, accounts: &Accounts, user_id: i32) -> Result<(
     Ok(())
 }
 
-/// Logs in with a username and password; starts a new session.
-///
-/// Each attempt is counted before the password is checked, per (username, address) and per
-/// username ([`AccountLimits`](super::throttle::AccountLimits)); a successful login takes its
-/// attempt back and clears its address's count.
+/// Logs in with a username and password; starts a new session. Failed attempts are limited
+/// per username and address, and per username (`RATE_LIMITED`).
+// Each attempt is counted before the password is checked (`AccountLimits`); a successful
+// login takes its attempt back and clears its address's count.
 #[mizan::client(name = "auth.login", invalidates = ["current_user"])]
 pub async fn login(ctx: &Ctx, username: String, password: String) -> mizan::Result<CurrentUser> {
     let accounts = ctx.accounts()?;
