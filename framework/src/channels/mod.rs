@@ -256,8 +256,8 @@ impl<C: Channel> Hooks for Typed<C> {
         params: serde_json::Value,
     ) -> LocalBoxFuture<'a, Result<(String, AnyParams), Error>> {
         Box::pin(async move {
-            let params: C::Params = serde_json::from_value(params)
-                .map_err(|error| Error::bad_request(format!("invalid channel parameters: {error}")))?;
+            let params: C::Params = crate::rpc::decode_value(params)
+                .map_err(|message| Error::bad_request(format!("invalid channel parameters: {message}")))?;
             let mut fields = crate::FieldErrors::new();
             crate::validation::collect(validator::Validate::validate(&params), "", &mut fields);
             if !fields.is_empty() {
@@ -287,8 +287,8 @@ impl<C: Channel> Hooks for Typed<C> {
         message: serde_json::Value,
     ) -> LocalBoxFuture<'a, Result<(), Error>> {
         Box::pin(async move {
-            let message: C::ClientMessage = serde_json::from_value(message)
-                .map_err(|error| Error::bad_request(format!("invalid message: {error}")))?;
+            let message: C::ClientMessage = crate::rpc::decode_value(message)
+                .map_err(|message| Error::bad_request(format!("invalid message: {message}")))?;
             let Some(params) = params.downcast_ref::<C::Params>() else { return Ok(()) };
             C::on_receive(ctx, params, message).await
         })

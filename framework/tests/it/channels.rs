@@ -815,3 +815,35 @@ async fn the_redis_layer_connects_processes_and_survives_an_outage() {
     a.stop().await;
     b.stop().await;
 }
+
+#[actix_web::test]
+async fn channel_parameter_and_message_errors_name_the_field_but_no_rust_type() {
+    let server = Server::start(app());
+    let mut socket = server.connect(None).await;
+    let reply = socket.subscribe(1, "room", json!({ "room": 5 })).await;
+    assert_error(&reply, json!(1), "BAD_REQUEST");
+    let text = reply["error"]["message"].as_str().unwrap();
+    assert!(text.contains("`room`") && text.contains("expected a string"), "{text}");
+    for params in [json!("lobby"), json!(7), json!(null)] {
+        let reply = socket.subscribe(2, "room", params).await;
+        assert_error(&reply, json!(2), "BAD_REQUEST");
+        let text = reply["error"]["message"].as_str().unwrap();
+        assert!(!text.contains("RoomParams") && !text.contains("struct"), "{text}");
+        assert!(text.contains("expected an object"), "{text}");
+    }
+
+    socket.subscribed(3, "room", json!({ "room": "lobby" })).await;
+    for (data, field) in [(json!({ "text": 5 }), "`text`"), (json!({ "words": "hi" }), "`text`")] {
+        socket.send(json!({ "type": "send", "id": 3, "data": data })).await;
+        let reply = socket.recv().await;
+        assert_error(&reply, json!(3), "BAD_REQUEST");
+        let text = reply["error"]["message"].as_str().unwrap();
+        assert!(text.contains(field), "{text}");
+        assert!(!text.contains("Line") && !text.contains("struct"), "{text}");
+    }
+    socket.send(json!({ "type": "send", "id": 3, "data": "hi" })).await;
+    let reply = socket.recv().await;
+    let text = reply["error"]["message"].as_str().unwrap();
+    assert!(text.contains("expected an object") && !text.contains("Line"), "{text}");
+    server.stop().await;
+}
