@@ -1096,3 +1096,46 @@ async fn channel_parameter_and_message_errors_name_the_field_but_no_rust_type() 
     assert!(text.contains("expected an object") && !text.contains("Line"), "{text}");
     server.stop().await;
 }
+
+// --- Re-checks and prefixes over Redis ----------------------------------------------------------
+
+#[actix_web::test]
+async fn user_changes_reach_other_processes_and_redis_prefixes_keep_apps_apart() {
+    let redis = Redis::start(free_port()).await;
+    let url = redis.url();
+    let server = |prefix: &str| {
+        let layer = RedisLayer::connect_with_prefix(&url, prefix).unwrap();
+        assert_eq!(layer.prefix(), prefix);
+        Server::start(app().authenticator(Flags).channel_settings(slow_heartbeats()).channel_layer(layer))
+    };
+    let a = server("shop:");
+    let b = server("shop:");
+    let other_app = server("blog:");
+    eventually("the layers are connected", || {
+        a.channels().is_available() && b.channels().is_available() && other_app.channels().is_available()
+    })
+    .await;
+    set_staff(31, true);
+    let mut socket = a.connect(Some("flags-31")).await;
+    socket.subscribed(1, "staff-room", json!({ "room": "ops" })).await;
+    socket.subscribed(2, "room", json!({ "room": "ops" })).await;
+
+    // Another app on the same Redis server neither reaches this one's subscribers nor its
+    // users' sockets; the same app's other process does.
+    other_app.channels().broadcast::<Room>(&room("ops"), &line("from the other app")).await.unwrap();
+    set_staff(31, false);
+    other_app.channels().user_changed(31).await.unwrap();
+    socket.assert_quiet(Duration::from_millis(500)).await;
+    b.channels().broadcast::<Room>(&room("ops"), &line("from b")).await.unwrap();
+    assert_eq!(socket.recv().await, message(2, "from b"));
+
+    let announced = tokio::time::Instant::now();
+    b.channels().user_changed(31).await.unwrap();
+    assert_ended(&socket.recv().await, 1, "FORBIDDEN");
+    assert!(announced.elapsed() < PROMPTLY, "ended after {:?}", announced.elapsed());
+    b.channels().broadcast::<Room>(&room("ops"), &line("still here")).await.unwrap();
+    assert_eq!(socket.recv().await, message(2, "still here"));
+    a.stop().await;
+    b.stop().await;
+    other_app.stop().await;
+}
