@@ -351,6 +351,9 @@ impl Mizan {
             layer: self.channel_layer.unwrap_or_else(|| Arc::new(crate::channels::InProcessLayer::new())),
             settings: self.channel_settings,
         });
+        if let Some(channels) = &channels {
+            crate::channels::register_layer(&channels.layer);
+        }
         let authenticator: Arc<dyn Authenticator> = match &accounts {
             Some(accounts) if !self.authenticator_set => Arc::new(accounts.sessions.clone()),
             _ => self.authenticator,

@@ -29,7 +29,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the server (the default). Configured by MIZAN_ADDR, DATABASE_URL, MIZAN_DEV,
-    /// MIZAN_SECRET_KEY (required unless MIZAN_DEV=1), REDIS_URL, MIZAN_TRUSTED_ORIGINS,
+    /// MIZAN_SECRET_KEY (required unless MIZAN_DEV=1), REDIS_URL, MIZAN_REDIS_PREFIX, MIZAN_TRUSTED_ORIGINS,
     /// MIZAN_TRUSTED_PROXIES, MIZAN_REQUEST_TIMEOUT, MIZAN_MIGRATE, MIZAN_FRONTEND_WATCH and
     /// MIZAN_LOG.
     Serve,
@@ -217,12 +217,13 @@ fn serve(app: impl Fn() -> Mizan) -> anyhow::Result<()> {
             mizan = mizan.secret_key(key);
         }
         if let Some(url) = &config.redis_url {
-            let layer = crate::channels::RedisLayer::connect(url)
+            let prefix = config.redis_prefix.clone().unwrap_or_else(crate::channels::RedisLayer::default_prefix);
+            let layer = crate::channels::RedisLayer::connect_with_prefix(url, &prefix)
                 .map_err(|error| anyhow::anyhow!("invalid REDIS_URL {url}: {error}"))?;
-            tracing::info!(redis = %url, "channels use the Redis layer");
+            tracing::info!(redis = %url, prefix, "channels use the Redis layer");
             mizan = mizan.channel_layer(layer);
             // Rate limits (login, sign-up, `Ctx::rate_limit`) count across every replica.
-            let throttle = crate::auth::throttle::Throttle::redis(url, "mizan:")
+            let throttle = crate::auth::throttle::Throttle::redis(url, &prefix)
                 .map_err(|error| anyhow::anyhow!("invalid REDIS_URL for rate limits: {error}"))?;
             mizan = mizan.throttle(throttle);
         }

@@ -17,6 +17,10 @@ pub struct Config {
     /// `REDIS_URL`: the Redis server of the channel layer (`redis://127.0.0.1:6379`); unset,
     /// channels reach the subscribers of this process only.
     pub redis_url: Option<String>,
+    /// `MIZAN_REDIS_PREFIX`: the prefix of the channel layer's Redis channels (e.g. `shop:`);
+    /// processes share broadcasts only with the same prefix. Unset, it is derived from the
+    /// binary's name ([`RedisLayer::default_prefix`](crate::channels::RedisLayer::default_prefix)).
+    pub redis_prefix: Option<String>,
     /// `MIZAN_TRUSTED_PROXIES`: comma-separated addresses or CIDR ranges of reverse proxies
     /// whose `X-Forwarded-*` headers are believed (e.g. `127.0.0.1` for a proxy on the same
     /// host, `10.0.0.0/8` for a load balancer's subnet).
@@ -86,6 +90,7 @@ impl Config {
             })
             .collect::<Result<_, _>>()?;
         let redis_url = lookup("REDIS_URL").filter(|url| !url.trim().is_empty());
+        let redis_prefix = lookup("MIZAN_REDIS_PREFIX").filter(|prefix| !prefix.trim().is_empty());
         let trusted_proxies = lookup("MIZAN_TRUSTED_PROXIES")
             .unwrap_or_default()
             .split(',')
@@ -119,6 +124,7 @@ impl Config {
             dev,
             trusted_origins,
             redis_url,
+            redis_prefix,
             trusted_proxies,
             migrate_on_start,
             secret_key,
@@ -167,13 +173,16 @@ mod tests {
         assert_eq!(config.addr.to_string(), "127.0.0.1:8000");
         assert_eq!(config.database_url, "sqlite://mizan.db?mode=rwc");
         assert!(config.migrate_on_start && config.trusted_proxies.is_empty() && config.redis_url.is_none());
+        assert!(config.redis_prefix.is_none());
         let config = Config::from_lookup(|name| match name {
             "MIZAN_MIGRATE" => Some("0".to_owned()),
             "MIZAN_TRUSTED_PROXIES" => Some("127.0.0.1, ::1, 10.0.0.0/8".to_owned()),
             "REDIS_URL" => Some("redis://127.0.0.1:6379".to_owned()),
+            "MIZAN_REDIS_PREFIX" => Some("shop:".to_owned()),
             _ => None,
         })
         .unwrap();
+        assert_eq!(config.redis_prefix.as_deref(), Some("shop:"));
         assert!(!config.migrate_on_start);
         assert_eq!(config.trusted_proxies.len(), 3);
         assert!(config.trusted_proxies[2].contains("10.9.8.7".parse().unwrap()));

@@ -141,9 +141,29 @@ impl Ctx {
         shared.throttle.attempt(&format!("app:{scope}:{address}"), limit).await
     }
 
+    /// Tells the channel sockets of user `user_id` (in every process) that the user's sessions
+    /// or permissions changed: they find their user again, close if the session ended, and
+    /// end the subscriptions the user may no longer have. Call it after changing what a user
+    /// may do; see [`Channels::user_changed`](crate::channels::Channels::user_changed).
+    ///
+    /// Does nothing in an app without channels; fails with `UNAVAILABLE` when the other
+    /// processes could not be told (this process's sockets were).
+    pub async fn user_changed(&self, user_id: i32) -> Result<(), Error> {
+        match &self.inner.channels {
+            Some(channels) => channels.user_changed(user_id).await,
+            None => Ok(()),
+        }
+    }
+
     /// Adds a cookie to the response of this call.
     pub fn set_cookie(&self, cookie: Cookie<'static>) {
         self.inner.cookies.borrow_mut().push(cookie);
+    }
+
+    /// Sets the user of a fresh context, already resolved elsewhere (a channel socket's
+    /// re-check), so that it is not looked up again.
+    pub(crate) fn preset_user(&self, user: Option<User>) {
+        let _ = self.inner.user.set(user.filter(|user| user.is_active));
     }
 
     /// The cookies set with [`Ctx::set_cookie`].

@@ -6,7 +6,9 @@ import { isRecord } from "./json.js";
  * The channel socket: one WebSocket per client (per browser tab) at
  * `{baseUrl}/ws`, multiplexing channel subscriptions with the protocol of
  * DESIGN.md (`subscribe` / `subscribed` / `message` / `send` / `unsubscribe` /
- * `error`, and server-pushed `invalidate`). It connects on the first
+ * `error`, and server-pushed `invalidate`). An `error` with `"ended": true`
+ * ends a subscription the server had accepted (its user may no longer follow
+ * it, e.g. after losing a permission). It connects on the first
  * subscription, reconnects with exponential backoff when the connection drops,
  * and subscribes again to everything that was subscribed.
  */
@@ -51,8 +53,12 @@ export interface SubscriptionHandlers<M> {
   onMessage: (data: M) => void;
   /** The server accepted the subscription (again, after each reconnection). */
   onSubscribed?: () => void;
-  /** The server refused the subscription (`authorize`, invalid params) or a message. */
-  onError?: (error: MizanError) => void;
+  /**
+   * The server refused the subscription (`authorize`, invalid params), ended
+   * it (`ended` is true for both: it is over and not made again), or refused
+   * one of its messages (`ended` is false: the subscription stays).
+   */
+  onError?: (error: MizanError, ended: boolean) => void;
 }
 
 export interface Subscription<C> {
@@ -108,7 +114,7 @@ export class MizanSocket {
     this.entries.set(id, { channel, params, handlers: handlers as SubscriptionHandlers<unknown>, subscribed: false });
     if (this.currentStatus === "closed") {
       // A closed socket stays closed; tell the subscriber rather than hang.
-      handlers.onError?.(notConnected("the channel socket was closed"));
+      handlers.onError?.(notConnected("the channel socket was closed"), true);
     } else if (this.socket?.readyState === OPEN) {
       this.sendSubscribe(id);
     } else if (this.socket === undefined && this.timer === undefined) {
@@ -216,9 +222,10 @@ export class MizanSocket {
         const status = typeof code === "string" && isProtocolErrorCode(code) ? ERROR_STATUS[code] : NO_STATUS;
         const error = errorFromResponse(status, { error: body });
         if (entry !== undefined) {
-          // A refused subscription is over; a refused message leaves it in place.
-          if (!entry.subscribed) this.entries.delete(id!);
-          entry.handlers.onError?.(error);
+          // A refused or ended subscription is over; a refused message leaves it in place.
+          const ended = !entry.subscribed || frame["ended"] === true;
+          if (ended) this.entries.delete(id!);
+          entry.handlers.onError?.(error, ended);
         }
         break;
       }

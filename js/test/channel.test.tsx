@@ -180,6 +180,24 @@ describe("useChannel", () => {
     expect(result.current.error).toBeUndefined();
   });
 
+  it("becomes refused when the server ends an accepted subscription", () => {
+    vi.useFakeTimers();
+    const { result } = renderChat({ params: { room: "staff" } });
+    openAndAccept();
+    receive({ type: "message", id: 1, data: { text: "before" } });
+    receive({ type: "error", id: 1, ended: true, error: { code: "FORBIDDEN", message: "no longer allowed" } });
+    expect(result.current.status).toBe("refused");
+    expect(result.current.error?.code).toBe("FORBIDDEN");
+    expect(result.current.send({ text: "still there?" })).toBe(false);
+    expect(result.current.messages, "what arrived before stays").toEqual([{ text: "before" }]);
+
+    act(() => last().drop());
+    act(() => vi.advanceTimersByTime(100));
+    act(() => last().open());
+    expect(framesOf("subscribe"), "not made again after reconnecting").toEqual([]);
+    expect(result.current.status).toBe("refused");
+  });
+
   it("does not subscribe again for equal params in a new object", () => {
     const { result, rerender } = renderChat({ params: { room: "a", lang: "en" } });
     openAndAccept();

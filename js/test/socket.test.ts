@@ -89,6 +89,42 @@ describe("MizanSocket", () => {
     expect(messages).toEqual([1]);
   });
 
+  it("forgets an accepted subscription the server ended, and does not make it again", () => {
+    const s = socket();
+    const errors: [MizanError, boolean][] = [];
+    const messages: unknown[] = [];
+    const sub = s.subscribe<unknown, string>("chat", { room: "staff" }, {
+      onMessage: (m) => messages.push(m),
+      onError: (e, ended) => errors.push([e, ended]),
+    });
+    last().open();
+    last().receive({ type: "subscribed", id: sub.id });
+    last().receive({ type: "message", id: sub.id, data: 1 });
+    last().receive({ type: "error", id: sub.id, ended: true, error: { code: "FORBIDDEN", message: "no longer allowed" } });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]![0].code).toBe("FORBIDDEN");
+    expect(errors[0]![1], "the subscription is over").toBe(true);
+    last().receive({ type: "message", id: sub.id, data: 2 });
+    expect(messages).toEqual([1]);
+    expect(sub.send("hello")).toBe(false);
+    last().drop();
+    vi.advanceTimersByTime(100);
+    last().open();
+    expect(last().sent, "an ended subscription is not made again after reconnecting").toEqual([]);
+  });
+
+  it("tells handlers whether an error ended the subscription", () => {
+    const s = socket();
+    const ended: boolean[] = [];
+    const accepted = s.subscribe("chat", {}, { onMessage: () => {}, onError: (_, over) => ended.push(over) });
+    const refused = s.subscribe("chat", {}, { onMessage: () => {}, onError: (_, over) => ended.push(over) });
+    last().open();
+    last().receive({ type: "subscribed", id: accepted.id });
+    last().receive({ type: "error", id: accepted.id, error: { code: "BAD_REQUEST", message: "bad message" } });
+    last().receive({ type: "error", id: refused.id, error: { code: "FORBIDDEN", message: "no" } });
+    expect(ended).toEqual([false, true]);
+  });
+
   it("unsubscribes on the server and stops delivering", () => {
     const s = socket();
     const messages: unknown[] = [];

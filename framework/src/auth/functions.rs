@@ -132,9 +132,11 @@ pub async fn login(ctx: &Ctx, username: String, password: String) -> mizan::Resu
 #[mizan::client(name = "auth.logout", invalidates = ["current_user"])]
 pub async fn logout(ctx: &Ctx) -> mizan::Result<()> {
     let accounts = ctx.accounts()?;
+    let user = ctx.user().await.ok().flatten().map(|user| user.id);
     if let Some(token) = crate::csrf::cookie_value(ctx.request(), SESSION_COOKIE) {
         accounts.sessions.end(token).await?;
     }
+    crate::channels::user_changed(ctx, user).await;
     let tls = crate::proxy::is_secure(ctx.request());
     ctx.set_cookie(accounts.sessions.removal_cookie(tls));
     ctx.set_cookie(crate::csrf::fresh_cookie(ctx.request()));
@@ -210,6 +212,7 @@ pub async fn change_password(
     active.update(db).await?;
     let current = crate::csrf::cookie_value(ctx.request(), SESSION_COOKIE);
     accounts.sessions.end_all_for(user.id, current).await?;
+    crate::channels::user_changed(ctx, Some(user.id)).await;
     Ok(())
 }
 

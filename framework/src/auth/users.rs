@@ -211,12 +211,15 @@ pub async fn create_user_with(
 }
 
 /// Activates or deactivates a user; deactivation ends all of the user's sessions.
+/// The user's channel sockets in the apps of this process (and, over Redis, in their other
+/// processes) re-check their user at once.
 pub async fn set_active(db: &impl ConnectionTrait, user_id: i32, active: bool) -> Result<(), sea_orm::DbErr> {
     let model = entity::ActiveModel { id: Set(user_id), is_active: Set(active), ..Default::default() };
     model.update(db).await?;
     if !active {
         super::sessions::end_all_for(db, user_id, None).await?;
     }
+    crate::channels::user_changed_everywhere(user_id).await;
     Ok(())
 }
 

@@ -1,4 +1,5 @@
-//! The process's subscriptions by group, and delivery into each connection's bounded queue.
+//! The process's subscriptions by group, delivery into each connection's bounded queue, and
+//! the sockets of each logged-in user (woken when that user's sessions or permissions change).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -53,10 +54,29 @@ struct Member {
     outbox: Outbox,
 }
 
-/// Subscriptions of this process, by group key.
-#[derive(Default)]
+/// The reserved group of "this user changed" notices between processes. Every group of an
+/// app's channel has a `\u{1f}` in its key ([`group_key`](super::group_key)); this name has
+/// none, so no app group can be it.
+pub(crate) const USER_CHANGED: &str = "mizan.user-changed";
+
+/// A logged-in socket, woken to re-check its user.
+struct Watcher {
+    connection: u64,
+    recheck: Arc<Notify>,
+}
+
+/// Subscriptions of this process, by group key, and its logged-in sockets, by user id.
 pub struct Hub {
     groups: Mutex<HashMap<String, Vec<Member>>>,
+    users: Mutex<HashMap<i32, Vec<Watcher>>>,
+    /// Tells this hub's own notices apart when the layer delivers them back to it.
+    origin: String,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Self { groups: Mutex::default(), users: Mutex::default(), origin: uuid::Uuid::new_v4().simple().to_string() }
+    }
 }
 
 impl Hub {
@@ -78,6 +98,10 @@ impl Hub {
     /// Queues `data` for every subscription of `group`. A connection whose queue is full is
     /// signalled (it closes itself) and misses the message; nobody else waits for it.
     pub(crate) fn deliver(&self, group: &str, data: &Arc<str>) {
+        if group == USER_CHANGED {
+            self.receive_notice(data);
+            return;
+        }
         let groups = self.groups.lock().unwrap_or_else(PoisonError::into_inner);
         let Some(members) = groups.get(group) else { return };
         for member in members {
@@ -91,5 +115,82 @@ impl Hub {
     /// How many subscriptions `group` has in this process.
     pub fn subscribers(&self, group: &str) -> usize {
         self.groups.lock().unwrap_or_else(PoisonError::into_inner).get(group).map_or(0, Vec::len)
+    }
+
+    /// Wakes `connection` whenever [`user_changed`](Hub::user_changed) names `user`.
+    pub(crate) fn watch_user(&self, user: i32, connection: u64, recheck: Arc<Notify>) {
+        let mut users = self.users.lock().unwrap_or_else(PoisonError::into_inner);
+        users.entry(user).or_default().push(Watcher { connection, recheck });
+    }
+
+    pub(crate) fn unwatch_user(&self, user: i32, connection: u64) {
+        let mut users = self.users.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(watchers) = users.get_mut(&user) {
+            watchers.retain(|watcher| watcher.connection != connection);
+            if watchers.is_empty() {
+                users.remove(&user);
+            }
+        }
+    }
+
+    /// Wakes every socket of `user` in this process to re-check it. Wake-ups of one socket
+    /// coalesce: it re-checks once for several changes that arrive while it is busy.
+    pub(crate) fn user_changed(&self, user: i32) {
+        let users = self.users.lock().unwrap_or_else(PoisonError::into_inner);
+        for watcher in users.get(&user).into_iter().flatten() {
+            watcher.recheck.notify_one();
+        }
+    }
+
+    /// The notice that tells the other processes' hubs that `user` changed, published to
+    /// [`USER_CHANGED`]: this hub's origin and the user id.
+    pub(crate) fn user_changed_notice(&self, user: i32) -> Arc<str> {
+        Arc::from(format!("{} {user}", self.origin))
+    }
+
+    /// A notice from the layer: another hub's wakes this process's sockets of the user; this
+    /// hub's own (echoed back by Redis) already did.
+    fn receive_notice(&self, data: &str) {
+        let Some((origin, user)) = data.split_once(' ') else { return };
+        if origin == self.origin {
+            return;
+        }
+        match user.parse() {
+            Ok(user) => self.user_changed(user),
+            Err(_) => tracing::warn!(notice = data, "ignoring a malformed user-changed notice"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use futures_util::FutureExt as _;
+
+    use super::*;
+
+    fn woken(recheck: &Notify) -> bool {
+        recheck.notified().now_or_never().is_some()
+    }
+
+    #[test]
+    fn notices_wake_the_users_sockets_once_and_only_from_other_hubs() {
+        let hub = Hub::default();
+        let other = Hub::default();
+        let (ann, bob) = (Arc::new(Notify::new()), Arc::new(Notify::new()));
+        hub.watch_user(5, 1, Arc::clone(&ann));
+        hub.watch_user(6, 2, Arc::clone(&bob));
+
+        hub.deliver(USER_CHANGED, &other.user_changed_notice(5));
+        assert!(woken(&ann) && !woken(&bob));
+        hub.deliver(USER_CHANGED, &hub.user_changed_notice(5));
+        assert!(!woken(&ann), "its own notice, echoed back, was handled when it was sent");
+        for malformed in ["", "5", "someone else", "someone x", "someone 99999999999"] {
+            hub.deliver(USER_CHANGED, &Arc::from(malformed));
+        }
+        assert!(!woken(&ann) && !woken(&bob));
+
+        hub.unwatch_user(5, 1);
+        hub.user_changed(5);
+        assert!(!woken(&ann), "a closed socket is not woken");
     }
 }

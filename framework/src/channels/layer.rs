@@ -55,13 +55,18 @@ impl ChannelLayer for InProcessLayer {
     }
 }
 
-/// Prefix of the Redis pub/sub channels the layer uses (`mizan:<group>`).
-const REDIS_PREFIX: &str = "mizan:";
-
 /// Broadcasts through Redis pub/sub, so that every app process sharing the Redis server
 /// reaches its own subscribers (selected by `REDIS_URL`).
 ///
-/// A background thread holds one subscriber connection (`PSUBSCRIBE mizan:*`) and one
+/// Every Redis channel the layer uses starts with its prefix: processes with the same prefix
+/// share broadcasts (and [`user_changed`](super::Channels::user_changed) notices), others
+/// never see them, so several apps (or an app's staging and production) can share one Redis
+/// server. The prefix is `mizan:<binary name>:` by default ([`RedisLayer::default_prefix`]);
+/// the CLI takes `MIZAN_REDIS_PREFIX` instead when it is set. One prefix should not begin
+/// another (`a:` and `a:b:`); ending prefixes with `:` and keeping `:` out of the rest
+/// ensures it.
+///
+/// A background thread holds one subscriber connection (`PSUBSCRIBE <prefix>*`) and one
 /// connection for publishing. While Redis is unreachable, broadcasts and new subscriptions
 /// fail with `UNAVAILABLE` and HTTP keeps working; the thread reconnects by itself (backoff up
 /// to 2 s) and delivery resumes. Messages published while Redis was away are lost, as with
@@ -69,32 +74,83 @@ const REDIS_PREFIX: &str = "mizan:";
 #[derive(Clone)]
 pub struct RedisLayer {
     hub: Arc<Hub>,
+    prefix: Arc<str>,
     available: Arc<AtomicBool>,
     outgoing: mpsc::Sender<(String, Arc<str>)>,
 }
 
 impl RedisLayer {
-    /// Starts the layer's thread for the Redis server at `url` (`redis://127.0.0.1:6379`).
-    /// Fails only for a malformed URL: an unreachable server is retried in the background.
+    /// Starts the layer's thread for the Redis server at `url` (`redis://127.0.0.1:6379`),
+    /// with the [default prefix](RedisLayer::default_prefix). Fails only for a malformed URL:
+    /// an unreachable server is retried in the background.
     pub fn connect(url: &str) -> Result<Self, redis::RedisError> {
+        Self::connect_with_prefix(url, &Self::default_prefix())
+    }
+
+    /// [`connect`](RedisLayer::connect) with the prefix of every Redis channel the layer uses
+    /// (`"shop:"`): only layers with the same prefix reach each other.
+    pub fn connect_with_prefix(url: &str, prefix: &str) -> Result<Self, redis::RedisError> {
         let client = redis::Client::open(url)?;
         let hub = Arc::new(Hub::default());
         let available = Arc::new(AtomicBool::new(false));
         let (outgoing, publish) = mpsc::channel(64 * 1024);
-        let layer = Self { hub: Arc::clone(&hub), available: Arc::clone(&available), outgoing };
+        let prefix: Arc<str> = Arc::from(prefix);
+        let layer =
+            Self { hub: Arc::clone(&hub), prefix: Arc::clone(&prefix), available: Arc::clone(&available), outgoing };
         let address = url.to_owned();
         std::thread::Builder::new()
             .name("mizan-redis".into())
             .spawn(move || {
                 let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
                 match runtime {
-                    Ok(runtime) => runtime.block_on(run(client, address, hub, available, publish)),
+                    Ok(runtime) => runtime.block_on(run(client, address, prefix, hub, available, publish)),
                     Err(error) => tracing::error!(%error, "cannot start the Redis channel layer's runtime"),
                 }
             })
             .map_err(|error| redis::RedisError::from(std::io::Error::other(error)))?;
         Ok(layer)
     }
+
+    /// The prefix of the layer's Redis channels.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The default prefix: `mizan:<name>:`, where the name is the file name of the running
+    /// executable without extension (the app's binary, usually its package name), with
+    /// characters other than letters, digits, `-`, `_` and `.` replaced by `_`. Every process
+    /// of an app runs the same binary, so they share it; two apps have two. Deployments that
+    /// rename the binary between versions, or run two copies of one app on one Redis server,
+    /// set the prefix themselves (`MIZAN_REDIS_PREFIX`).
+    pub fn default_prefix() -> String {
+        let exe = std::env::current_exe().ok();
+        let name = exe.as_deref().and_then(std::path::Path::file_stem).and_then(std::ffi::OsStr::to_str);
+        prefix_for(name.unwrap_or_default())
+    }
+}
+
+/// `mizan:<name>:` with `name` made safe (see [`RedisLayer::default_prefix`]).
+fn prefix_for(name: &str) -> String {
+    // Linux names a binary replaced on disk `<name> (deleted)`.
+    let name = name.trim_end_matches(" (deleted)");
+    let name: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' }).collect();
+    let name = if name.is_empty() { "app" } else { name.as_str() };
+    format!("mizan:{name}:")
+}
+
+/// The `PSUBSCRIBE` pattern of every channel beginning with `prefix`: the glob characters of
+/// the prefix are escaped.
+fn pattern(prefix: &str) -> String {
+    let mut pattern = String::with_capacity(prefix.len() + 2);
+    for c in prefix.chars() {
+        if matches!(c, '*' | '?' | '[' | ']' | '\\' | '^') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('*');
+    pattern
 }
 
 impl ChannelLayer for RedisLayer {
@@ -124,6 +180,7 @@ fn unavailable() -> Error {
 async fn run(
     client: redis::Client,
     address: String,
+    prefix: Arc<str>,
     hub: Arc<Hub>,
     available: Arc<AtomicBool>,
     mut publish: mpsc::Receiver<(String, Arc<str>)>,
@@ -131,7 +188,7 @@ async fn run(
     let mut delay = Duration::from_millis(100);
     let mut reported = false;
     loop {
-        match relay(&client, &hub, &available, &mut publish).await {
+        match relay(&client, &prefix, &hub, &available, &mut publish).await {
             Ok(()) => {
                 tracing::warn!(redis = %address, "lost the connection to Redis; channel operations are unavailable until it returns");
                 delay = Duration::from_millis(100);
@@ -154,21 +211,22 @@ async fn run(
 /// One connected period: `Ok` when the connection dropped, `Err` when it could not be made.
 async fn relay(
     client: &redis::Client,
+    prefix: &str,
     hub: &Hub,
     available: &AtomicBool,
     publish: &mut mpsc::Receiver<(String, Arc<str>)>,
 ) -> redis::RedisResult<()> {
     let mut subscriber = client.get_async_pubsub().await?;
-    subscriber.psubscribe(format!("{REDIS_PREFIX}*")).await?;
+    subscriber.psubscribe(pattern(prefix)).await?;
     let mut publisher = client.get_multiplexed_async_connection().await?;
     let mut messages = subscriber.on_message();
     available.store(true, Ordering::Release);
-    tracing::info!("channel layer connected to Redis");
+    tracing::info!(prefix, "channel layer connected to Redis");
     loop {
         tokio::select! {
             message = messages.next() => {
                 let Some(message) = message else { return Ok(()) };
-                let Some(group) = message.get_channel_name().strip_prefix(REDIS_PREFIX).map(str::to_owned) else { continue };
+                let Some(group) = message.get_channel_name().strip_prefix(prefix).map(str::to_owned) else { continue };
                 match message.get_payload::<String>() {
                     Ok(payload) => hub.deliver(&group, &Arc::from(payload)),
                     Err(error) => tracing::warn!(%error, "ignoring a malformed message from Redis"),
@@ -177,7 +235,7 @@ async fn relay(
             outgoing = publish.recv() => {
                 let Some((group, data)) = outgoing else { return Ok(()) };
                 let published: redis::RedisResult<i64> = redis::cmd("PUBLISH")
-                    .arg(format!("{REDIS_PREFIX}{group}"))
+                    .arg(format!("{prefix}{group}"))
                     .arg(&*data)
                     .query_async(&mut publisher)
                     .await;
@@ -187,5 +245,30 @@ async fn relay(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_prefix_is_the_binary_name_made_safe() {
+        assert_eq!(prefix_for("shop"), "mizan:shop:");
+        assert_eq!(prefix_for("my-app_2.1"), "mizan:my-app_2.1:");
+        assert_eq!(prefix_for("odd name:*"), "mizan:odd_name__:", "no `:` or glob characters from the name");
+        assert_eq!(prefix_for("shop (deleted)"), "mizan:shop:");
+        assert_eq!(prefix_for(""), "mizan:app:");
+        let default = RedisLayer::default_prefix();
+        assert!(
+            default.starts_with("mizan:") && default.ends_with(':') && default.len() > "mizan::".len(),
+            "{default}"
+        );
+    }
+
+    #[test]
+    fn patterns_match_only_the_prefix_literally() {
+        assert_eq!(pattern("mizan:shop:"), "mizan:shop:*");
+        assert_eq!(pattern("a*b?[c]\\"), "a\\*b\\?\\[c\\]\\\\*");
     }
 }

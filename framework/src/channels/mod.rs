@@ -56,6 +56,18 @@
 //! client that does not read its messages fast enough is **disconnected** (close code 1013)
 //! rather than slowing the broadcast to everyone else or being silently skipped; the client
 //! reconnects and resubscribes, and can refetch what it missed.
+//!
+//! # When a user changes
+//!
+//! A logged-in socket belongs to its user for its whole life. When that user's sessions or
+//! permissions change ([`Channels::user_changed`], which `auth.logout`,
+//! `auth.change_password` and [`set_active`](crate::auth::users::set_active) call), each of
+//! the user's sockets, in every process, finds its user again at once: a socket whose session
+//! ended is closed with code 1008; every other subscription is checked again
+//! ([`Channel::AUTH`], then [`Channel::authorize`] with the current user), and one that no
+//! longer passes (or whose check fails) ends with
+//! `{"type":"error","id":<id>,"ended":true,"error":{...}}`. Hooks of the socket see the
+//! current user from then on.
 
 mod hub;
 mod layer;
@@ -232,6 +244,8 @@ pub(crate) trait Hooks: Send + Sync {
         ctx: &'a Ctx,
         params: serde_json::Value,
     ) -> LocalBoxFuture<'a, Result<(String, AnyParams), Error>>;
+    /// [`Channel::authorize`] again, for a subscription's kept parameters.
+    fn authorize<'a>(&'a self, ctx: &'a Ctx, params: &'a AnyParams) -> LocalBoxFuture<'a, Result<bool, Error>>;
     fn join<'a>(&'a self, ctx: &'a Ctx, params: &'a AnyParams) -> LocalBoxFuture<'a, Result<(), Error>>;
     fn receive<'a>(
         &'a self,
@@ -256,8 +270,8 @@ impl<C: Channel> Hooks for Typed<C> {
         params: serde_json::Value,
     ) -> LocalBoxFuture<'a, Result<(String, AnyParams), Error>> {
         Box::pin(async move {
-            let params: C::Params = serde_json::from_value(params)
-                .map_err(|error| Error::bad_request(format!("invalid channel parameters: {error}")))?;
+            let params: C::Params = crate::rpc::decode_value(params)
+                .map_err(|message| Error::bad_request(format!("invalid channel parameters: {message}")))?;
             let mut fields = crate::FieldErrors::new();
             crate::validation::collect(validator::Validate::validate(&params), "", &mut fields);
             if !fields.is_empty() {
@@ -268,6 +282,15 @@ impl<C: Channel> Hooks for Typed<C> {
             }
             let group = group_key(C::NAME, &C::group(&params));
             Ok((group, Box::new(params) as AnyParams))
+        })
+    }
+
+    fn authorize<'a>(&'a self, ctx: &'a Ctx, params: &'a AnyParams) -> LocalBoxFuture<'a, Result<bool, Error>> {
+        Box::pin(async move {
+            match params.downcast_ref::<C::Params>() {
+                Some(params) => C::authorize(ctx, params).await,
+                None => Ok(false),
+            }
         })
     }
 
@@ -287,8 +310,8 @@ impl<C: Channel> Hooks for Typed<C> {
         message: serde_json::Value,
     ) -> LocalBoxFuture<'a, Result<(), Error>> {
         Box::pin(async move {
-            let message: C::ClientMessage = serde_json::from_value(message)
-                .map_err(|error| Error::bad_request(format!("invalid message: {error}")))?;
+            let message: C::ClientMessage = crate::rpc::decode_value(message)
+                .map_err(|message| Error::bad_request(format!("invalid message: {message}")))?;
             let Some(params) = params.downcast_ref::<C::Params>() else { return Ok(()) };
             C::on_receive(ctx, params, message).await
         })
@@ -314,8 +337,10 @@ pub struct ChannelSettings {
     /// the server has some for it is closed the same way.
     pub send_queue: usize,
     /// How often the server pings (default 10 s); a peer silent for three intervals is closed.
-    /// Logged-in sockets are also re-checked this often: after logout or a password change
-    /// (which ends the session) the socket is closed with code 1008.
+    /// Logged-in sockets also find their user again this often, as a fallback for changes
+    /// nobody announced with [`Channels::user_changed`]: a session that ended closes the
+    /// socket with code 1008, and a user whose flags changed has the subscriptions checked
+    /// again.
     pub heartbeat: Duration,
     /// Most subscriptions on one socket (default 100).
     pub max_subscriptions: usize,
@@ -377,9 +402,70 @@ impl Channels {
         async move { layer.publish(&group, Arc::from(data?)).await }
     }
 
+    /// Tells every channel socket of user `user_id`, in this process and (with the Redis
+    /// layer) in every other, that the user's sessions or permissions changed. Each of those
+    /// sockets promptly finds its user again through the authenticator: a socket whose session
+    /// ended (or whose user is now inactive) is closed with code 1008; otherwise every
+    /// subscription is checked again with the current user, [`Channel::AUTH`] and
+    /// [`Channel::authorize`], and those that no longer pass end with an `error` message
+    /// (`"ended": true`, usually `FORBIDDEN`).
+    ///
+    /// `auth.logout`, `auth.change_password` and [`users::set_active`](crate::auth::users::set_active)
+    /// call it; apps call it after changing what a user may do (a staff flag, a membership that
+    /// `authorize` reads). Without it, sockets notice an ended session only at the next
+    /// heartbeat ([`ChannelSettings::heartbeat`]).
+    ///
+    /// This process's sockets are told even when it fails with `UNAVAILABLE` (Redis is down
+    /// and the other processes could not be told).
+    pub fn user_changed(&self, user_id: i32) -> impl Future<Output = crate::Result<()>> + use<> {
+        let layer = Arc::clone(&self.layer);
+        async move {
+            let hub = layer.hub();
+            hub.user_changed(user_id);
+            let notice = hub.user_changed_notice(user_id);
+            layer.publish(hub::USER_CHANGED, notice).await
+        }
+    }
+
     /// Whether broadcasts can be delivered now.
     pub fn is_available(&self) -> bool {
         self.layer.is_available()
+    }
+}
+
+/// The layers of every app built in this process, for changes made without an app at hand
+/// ([`users::set_active`](crate::auth::users::set_active) takes only a database).
+static LAYERS: std::sync::Mutex<Vec<std::sync::Weak<dyn ChannelLayer>>> = std::sync::Mutex::new(Vec::new());
+
+/// Remembers an app's layer for [`user_changed_everywhere`].
+pub(crate) fn register_layer(layer: &Arc<dyn ChannelLayer>) {
+    let mut layers = LAYERS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    layers.retain(|known| known.strong_count() > 0);
+    if !layers.iter().any(|known| std::ptr::addr_eq(known.as_ptr(), Arc::as_ptr(layer))) {
+        layers.push(Arc::downgrade(layer));
+    }
+}
+
+/// [`Channels::user_changed`] through the layer of every app of this process; failures are
+/// logged (the heartbeat still notices ended sessions).
+pub(crate) async fn user_changed_everywhere(user_id: i32) {
+    let layers: Vec<_> = {
+        let layers = LAYERS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        layers.iter().filter_map(std::sync::Weak::upgrade).collect()
+    };
+    for layer in layers {
+        if let Err(error) = Channels::new(layer).user_changed(user_id).await {
+            tracing::warn!(user = user_id, %error, "could not tell other processes' channel sockets that a user changed");
+        }
+    }
+}
+
+/// [`Channels::user_changed`] for the app of `ctx`, when it has channels and `user_id` is a
+/// user; failures are logged (the heartbeat still notices ended sessions).
+pub(crate) async fn user_changed(ctx: &Ctx, user_id: Option<i32>) {
+    let (Some(user_id), Ok(channels)) = (user_id, ctx.channels()) else { return };
+    if let Err(error) = channels.user_changed(user_id).await {
+        tracing::warn!(user = user_id, %error, "could not tell other processes' channel sockets that a user changed");
     }
 }
 

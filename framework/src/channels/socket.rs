@@ -10,11 +10,12 @@ use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use actix_ws::{AggregatedMessage, CloseCode, CloseReason, ProtocolError, Session};
 use futures_util::StreamExt as _;
 use serde_json::{json, Value};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Notify};
 
 use super::hub::{Outbox, Outgoing, Overflow};
 use super::{AnyParams, ChannelDef};
 use crate::app::Shared;
+use crate::auth::User;
 use crate::{Ctx, Error, ErrorCode};
 
 /// Close code for a client that does not read its messages fast enough ("try again later").
@@ -50,12 +51,19 @@ pub(crate) async fn websocket(request: HttpRequest, body: web::Payload, shared: 
         .aggregate_continuations()
         .max_continuation_size(settings.max_message_bytes);
     let (queue, outgoing) = mpsc::channel::<Outgoing>(settings.send_queue.max(1));
+    let id = NEXT_CONNECTION.fetch_add(1, Ordering::Relaxed);
+    // Woken when the user's sessions or permissions change (`Channels::user_changed`).
+    let recheck = Arc::new(Notify::new());
+    if let Some(user) = user {
+        channels.layer.hub().watch_user(user, id, Arc::clone(&recheck));
+    }
     let connection = Connection {
-        id: NEXT_CONNECTION.fetch_add(1, Ordering::Relaxed),
+        id,
         shared: shared.into_inner(),
         channels,
         ctx,
         user,
+        recheck,
         session,
         outbox: Outbox { queue, overflow: Arc::new(Overflow::default()) },
         stall: settings.heartbeat * 3,
@@ -88,8 +96,13 @@ struct Connection {
     id: u64,
     shared: Arc<Shared>,
     channels: ChannelSet,
+    /// The context of the socket's hooks: its user is the one found at the handshake or at the
+    /// latest re-check.
     ctx: Ctx,
+    /// The id of the user the socket belongs to, for its whole life.
     user: Option<i32>,
+    /// Notified when that user changed.
+    recheck: Arc<Notify>,
     session: Session,
     outbox: Outbox,
     /// How long a write may wait for a client that reads nothing before it counts as too slow
@@ -142,6 +155,7 @@ impl Connection {
     ) {
         let settings = self.channels.settings;
         let overflow = Arc::clone(&self.outbox.overflow);
+        let recheck = Arc::clone(&self.recheck);
         let mut heartbeat = tokio::time::interval(settings.heartbeat);
         heartbeat.tick().await;
         let mut last_seen = Instant::now();
@@ -155,6 +169,12 @@ impl Connection {
                 // The server is stopping: clients reconnect (to another instance, or this one
                 // once it is back).
                 _ = shutdown.changed() => break End::Close(1001, "the server is shutting down"),
+                // The user's sessions or permissions changed.
+                () = recheck.notified() => {
+                    if let Err(end) = self.recheck(Recheck::Always).await {
+                        break end;
+                    }
+                }
                 message = stream.next() => {
                     last_seen = Instant::now();
                     match message {
@@ -203,12 +223,15 @@ impl Connection {
                     if let Err(end) = bounded(self.session.ping(b""), &overflow, self.stall).await {
                         break end;
                     }
-                    if let Some(end) = self.session_ended().await {
+                    if let Err(end) = self.recheck(Recheck::IfUserDiffers).await {
                         break end;
                     }
                 }
             }
         };
+        if let Some(user) = self.user {
+            self.channels.layer.hub().unwatch_user(user, self.id);
+        }
         self.leave_all().await;
         let reason = match end {
             End::Gone => return,
@@ -222,15 +245,50 @@ impl Connection {
         let _ = tokio::time::timeout(self.stall, self.session.close(reason)).await;
     }
 
-    /// A logged-in socket whose session ended (logout, password change, expiry) is closed.
-    async fn session_ended(&self) -> Option<End> {
-        let user = self.user?;
-        match self.shared.authenticator.authenticate(self.ctx.request()).await {
-            Ok(Some(current)) if current.id == user && current.is_active => None,
-            Ok(_) => Some(End::Close(1008, "the session ended")),
-            // A failing check (database down) does not close sockets.
-            Err(_) => None,
+    /// Finds a logged-in socket's user again. A socket whose session ended (logout, password
+    /// change, expiry, deactivation) is closed with 1008. Otherwise the subscriptions are
+    /// checked again with the current user (always after a change was announced; at a
+    /// heartbeat only when the user differs from the one the socket knew), and those that no
+    /// longer pass end with an `error` message.
+    async fn recheck(&mut self, when: Recheck) -> Result<(), End> {
+        let Some(id) = self.user else { return Ok(()) };
+        let current = match self.shared.authenticator.authenticate(self.ctx.request()).await {
+            Ok(Some(current)) if current.id == id && current.is_active => current,
+            Ok(_) => return Err(End::Close(1008, "the session ended")),
+            // A failing check (database down) does not close sockets; the next heartbeat
+            // checks again.
+            Err(error) => {
+                tracing::warn!(%error, "could not re-check a channel socket's user; keeping it open");
+                return Ok(());
+            }
+        };
+        let known = self.ctx.user().await.ok().flatten().cloned();
+        if when == Recheck::IfUserDiffers && known.as_ref() == Some(&current) {
+            return Ok(());
         }
+        self.ctx = self.fresh_ctx(current);
+        let mut ids: Vec<u64> = self.subscriptions.keys().copied().collect();
+        ids.sort_unstable();
+        for id in ids {
+            let Some(subscription) = self.subscriptions.get(&id) else { continue };
+            let Err(error) = still_allowed(&subscription.channel, &self.ctx, &subscription.params).await else {
+                continue;
+            };
+            if let Some(subscription) = self.subscriptions.remove(&id) {
+                self.ids.remove(&subscription.key);
+                self.end(subscription).await;
+            }
+            // `ended`: the subscription is over (a refused `send` leaves it in place).
+            self.send(json!({ "type": "error", "id": id, "ended": true, "error": error.logged_body() })).await?;
+        }
+        Ok(())
+    }
+
+    /// A context for the socket's request whose user is `user`, found by a re-check.
+    fn fresh_ctx(&self, user: User) -> Ctx {
+        let ctx = self.shared.ctx(self.ctx.request().clone());
+        ctx.preset_user(Some(user));
+        ctx
     }
 
     async fn send(&mut self, message: Value) -> Result<(), End> {
@@ -349,6 +407,27 @@ impl Connection {
         }
         let hooks = Arc::clone(&subscription.channel.hooks);
         guard(hooks.receive(&self.ctx, &subscription.params, data)).await
+    }
+}
+
+/// When [`Connection::recheck`] checks the subscriptions again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Recheck {
+    /// A change of the user was announced: permissions an app keeps elsewhere may have changed.
+    Always,
+    /// The heartbeat: only when the user (flags included) is not the one the socket knew.
+    IfUserDiffers,
+}
+
+/// Whether the user of `ctx` may still follow a subscription: the channel's auth level, then
+/// its `authorize` (a hook that fails or panics ends the subscription too).
+async fn still_allowed(channel: &ChannelDef, ctx: &Ctx, params: &AnyParams) -> Result<(), Error> {
+    crate::auth::authorize(channel.auth(), None, ctx).await?;
+    let hooks = Arc::clone(&channel.hooks);
+    if guard(hooks.authorize(ctx, params)).await? {
+        Ok(())
+    } else {
+        Err(Error::forbidden(format!("you may no longer subscribe to `{}` with these parameters", channel.name())))
     }
 }
 

@@ -28,6 +28,13 @@ pub(crate) fn decode_arguments<A: DeserializeOwned>(body: &[u8]) -> Result<A, Er
     }
 }
 
+/// Decodes an already parsed JSON value (a channel's parameters or message); a failure is
+/// described as [`decode_arguments`] does: the offending field and the JSON type expected,
+/// never a Rust type name.
+pub(crate) fn decode_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, String> {
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|error| describe(error.path().to_string(), error.inner()))
+}
+
 /// Refuses JSON nested deeper than `max` arrays/objects, without parsing it.
 pub(crate) fn check_depth(body: &[u8], max: usize) -> Result<(), Error> {
     if body.len() <= max {

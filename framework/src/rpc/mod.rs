@@ -19,7 +19,7 @@ use actix_web::http::{header, Method};
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use futures_util::{FutureExt, StreamExt};
 
-pub(crate) use arguments::{decode_arguments, describe as describe_decode_error};
+pub(crate) use arguments::{decode_arguments, decode_value, describe as describe_decode_error};
 pub(crate) use context::{failure_marker, global_context_bundle, push_json_string, resolve as resolve_context};
 
 use crate::app::Shared;

@@ -112,9 +112,42 @@ impl Channel for News {
     }
 }
 
+/// The ops room of staff users: `authorize` reads the user's staff flag.
+struct StaffRoom;
+
+impl Channel for StaffRoom {
+    const NAME: &'static str = "staff-room";
+    type Params = RoomParams;
+    type ServerMessage = Line;
+    type ClientMessage = NoMessages;
+
+    fn group(params: &RoomParams) -> String {
+        params.room.clone()
+    }
+
+    async fn authorize(ctx: &Ctx, _params: &RoomParams) -> mizan::Result<bool> {
+        Ok(ctx.user().await?.is_some_and(|user| user.is_staff))
+    }
+}
+
+/// Staff only, by auth level.
+struct StaffOnly;
+
+impl Channel for StaffOnly {
+    const NAME: &'static str = "staff-only";
+    const AUTH: AuthLevel = AuthLevel::Staff;
+    type Params = RoomParams;
+    type ServerMessage = Line;
+    type ClientMessage = NoMessages;
+
+    fn group(params: &RoomParams) -> String {
+        params.room.clone()
+    }
+}
+
 /// The fixtures' app (functions, `HeaderUsers`) with the channels above.
 fn app() -> Mizan {
-    fixtures::app().channels(mizan::channels![Room, Members, News, Announcements])
+    fixtures::app().channels(mizan::channels![Room, Members, News, Announcements, StaffRoom, StaffOnly])
 }
 
 // --- A real server ------------------------------------------------------------------------------
@@ -156,6 +189,16 @@ impl Server {
 
     async fn connect(&self, user: Option<&str>) -> Socket {
         handshake(self.address, Some(&self.origin()), user).await.expect("the handshake succeeds")
+    }
+
+    /// A socket of the browser whose cookies are `cookies` (`name=value; ...`).
+    async fn connect_with_cookies(&self, cookies: &str) -> Socket {
+        let mut request = format!("ws://{}/api/mizan/ws", self.address).into_client_request().unwrap();
+        request.headers_mut().insert("origin", HeaderValue::from_str(&self.origin()).unwrap());
+        request.headers_mut().insert("cookie", HeaderValue::from_str(cookies).unwrap());
+        let connecting = tokio_tungstenite::connect_async(request);
+        let (stream, _) = tokio::time::timeout(PATIENCE, connecting).await.expect("the handshake is answered").unwrap();
+        Socket(stream)
     }
 
     async fn stop(self) {
@@ -814,4 +857,285 @@ async fn the_redis_layer_connects_processes_and_survives_an_outage() {
     assert_eq!(reply, json!({ "type": "subscribed", "id": 2 }), "new subscriptions work again");
     a.stop().await;
     b.stop().await;
+}
+
+// --- Re-checking users --------------------------------------------------------------------------
+
+/// Users that are staff now, for [`Flags`].
+static STAFF: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+
+fn set_staff(user: i32, staff: bool) {
+    let mut users = STAFF.lock().unwrap();
+    users.retain(|known| *known != user);
+    if staff {
+        users.push(user);
+    }
+}
+
+/// `x-test-user: flags-<id>` is user `<id>`, staff while [`STAFF`] lists it.
+struct Flags;
+
+impl mizan::Authenticator for Flags {
+    fn authenticate<'a>(&'a self, request: &'a HttpRequest) -> LocalBoxFuture<'a, mizan::Result<Option<User>>> {
+        let id = request
+            .headers()
+            .get("x-test-user")
+            .and_then(|user| user.to_str().ok())
+            .and_then(|user| user.strip_prefix("flags-"))
+            .and_then(|id| id.parse::<i32>().ok());
+        let user = id.map(|id| User {
+            id,
+            username: format!("flags-{id}"),
+            email: format!("flags-{id}@example.com"),
+            is_active: true,
+            is_staff: STAFF.lock().unwrap().contains(&id),
+            is_superuser: false,
+        });
+        Box::pin(async move { Ok(user) })
+    }
+}
+
+/// Heartbeats a minute apart: within a test, only an announced change explains a re-check.
+fn slow_heartbeats() -> ChannelSettings {
+    ChannelSettings { heartbeat: Duration::from_secs(60), ..ChannelSettings::default() }
+}
+
+/// Well below the heartbeat: what "promptly" means in these tests.
+const PROMPTLY: Duration = Duration::from_secs(3);
+
+/// Asserts an `error` message that ended subscription `id` with `code`.
+fn assert_ended(reply: &Value, id: u64, code: &str) {
+    assert_error(reply, json!(id), code);
+    assert_eq!(reply["ended"], true, "{reply}");
+}
+
+#[actix_web::test]
+async fn subscriptions_a_user_may_no_longer_have_end_as_soon_as_the_change_is_announced() {
+    let server = Server::start(app().authenticator(Flags).channel_settings(slow_heartbeats()));
+    set_staff(21, true);
+    set_staff(22, true);
+    let mut socket = server.connect(Some("flags-21")).await;
+    socket.subscribed(1, "staff-room", json!({ "room": "ops" })).await;
+    socket.subscribed(2, "room", json!({ "room": "ops" })).await;
+    socket.subscribed(3, "staff-only", json!({ "room": "ops" })).await;
+    let mut colleague = server.connect(Some("flags-22")).await;
+    colleague.subscribed(1, "staff-room", json!({ "room": "ops" })).await;
+
+    // A change that leaves the permissions as they were ends nothing.
+    server.channels().user_changed(21).await.unwrap();
+    server.channels().broadcast::<StaffRoom>(&room("ops"), &line("still staff")).await.unwrap();
+    assert_eq!(socket.recv().await, message(1, "still staff"));
+    assert_eq!(colleague.recv().await, message(1, "still staff"));
+
+    set_staff(21, false);
+    let announced = tokio::time::Instant::now();
+    server.channels().user_changed(21).await.unwrap();
+    assert_ended(&socket.recv().await, 1, "FORBIDDEN");
+    assert_ended(&socket.recv().await, 3, "FORBIDDEN");
+    assert!(announced.elapsed() < PROMPTLY, "ended after {:?}", announced.elapsed());
+
+    // The ended subscriptions receive nothing more; the open one and the colleague's do.
+    server.channels().broadcast::<StaffRoom>(&room("ops"), &line("staff only")).await.unwrap();
+    server.channels().broadcast::<StaffOnly>(&room("ops"), &line("staff only too")).await.unwrap();
+    server.channels().broadcast::<Room>(&room("ops"), &line("for everyone")).await.unwrap();
+    assert_eq!(socket.recv().await, message(2, "for everyone"));
+    assert_eq!(colleague.recv().await, message(1, "staff only"));
+    // Subscribing again is refused; the ids of the ended subscriptions are free.
+    assert_error(&socket.subscribe(1, "staff-room", json!({ "room": "ops" })).await, json!(1), "FORBIDDEN");
+    socket.subscribed(3, "news", json!({ "room": "ops" })).await;
+    server.stop().await;
+}
+
+/// A POST to `/api/mizan/call/{name}` from a browser with the session cookie `session`; the
+/// status, the JSON body and the session cookie the response sets, if any.
+async fn call_with_session(
+    address: SocketAddr,
+    name: &str,
+    arguments: Value,
+    session: Option<&str>,
+) -> (u16, Value, Option<String>) {
+    let exchange = async {
+        let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+        let body = arguments.to_string();
+        let session = session.map(|session| format!("; mizan_session={session}")).unwrap_or_default();
+        let request = format!(
+            "POST /api/mizan/call/{name} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+             Cookie: mizan_csrf={TOKEN}{session}\r\nX-CSRF-Token: {TOKEN}\r\nContent-Length: {}\r\n\
+             Connection: close\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).await.unwrap();
+        response
+    };
+    let response = tokio::time::timeout(PATIENCE, exchange).await.expect("the call is answered");
+    let response = String::from_utf8(response).expect("a UTF-8 response");
+    let (head, body) = response.split_once("\r\n\r\n").expect("an HTTP response");
+    let status = head.split(' ').nth(1).and_then(|status| status.parse().ok()).expect("a status line");
+    let session = head
+        .lines()
+        .filter_map(|line| line.split_once(": "))
+        .filter(|(name, _)| name.eq_ignore_ascii_case("set-cookie"))
+        .find_map(|(_, cookie)| cookie.strip_prefix("mizan_session="))
+        .map(|cookie| cookie.split(';').next().unwrap_or_default().to_owned());
+    (status, serde_json::from_str(body).unwrap_or(Value::Null), session)
+}
+
+/// Logs `username` in: a new session.
+async fn log_in(server: &Server, username: &str, password: &str) -> String {
+    let arguments = json!({ "username": username, "password": password });
+    let (status, body, session) = call_with_session(server.address, "auth.login", arguments, None).await;
+    assert_eq!(status, 200, "{body}");
+    session.expect("a session cookie")
+}
+
+#[actix_web::test]
+async fn logout_password_changes_and_deactivation_close_the_users_sockets_promptly() {
+    use mizan::auth::users::{create_user, set_active, NewUser};
+
+    let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+    Mizan::new().migrate(&db).await.unwrap();
+    let ann = NewUser {
+        username: "ann",
+        email: "ann@example.com",
+        password: "correct horse",
+        is_staff: false,
+        is_superuser: false,
+    };
+    let ann = create_user(&db, ann).await.unwrap();
+    let bob = NewUser {
+        username: "bob",
+        email: "bob@example.com",
+        password: "correct horse",
+        is_staff: false,
+        is_superuser: false,
+    };
+    create_user(&db, bob).await.unwrap();
+    let server = Server::start(
+        Mizan::new()
+            .database(db.clone())
+            .functions(mizan::auth::functions())
+            .channels(mizan::channels![Members])
+            .channel_settings(slow_heartbeats()),
+    );
+    let ann_laptop = log_in(&server, "ann", "correct horse").await;
+    let ann_phone = log_in(&server, "ann", "correct horse").await;
+    let bob_laptop = log_in(&server, "bob", "correct horse").await;
+    let bob_phone = log_in(&server, "bob", "correct horse").await;
+    let mut sockets = Vec::new();
+    for session in [&ann_laptop, &ann_phone, &bob_laptop, &bob_phone] {
+        let mut socket = server.connect_with_cookies(&format!("mizan_session={session}")).await;
+        socket.subscribed(1, "members", json!({ "room": "club" })).await;
+        sockets.push(socket);
+    }
+    let [ann_laptop_socket, ann_phone_socket, bob_laptop_socket, bob_phone_socket] = &mut sockets[..] else {
+        unreachable!()
+    };
+
+    // Logging out closes the sockets of that session, at once; the user's other session and
+    // other users keep theirs.
+    let started = tokio::time::Instant::now();
+    let (status, body, _) = call_with_session(server.address, "auth.logout", json!({}), Some(&ann_laptop)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(ann_laptop_socket.until_closed().await, (vec![], 1008));
+    assert!(started.elapsed() < PROMPTLY, "closed after {:?}", started.elapsed());
+    server.channels().broadcast::<Members>(&room("club"), &line("after the logout")).await.unwrap();
+    for socket in [&mut *ann_phone_socket, &mut *bob_laptop_socket, &mut *bob_phone_socket] {
+        assert_eq!(socket.recv().await, message(1, "after the logout"));
+    }
+
+    // A password change ends the user's other sessions, and closes their sockets.
+    let started = tokio::time::Instant::now();
+    let arguments = json!({ "old_password": "correct horse", "new_password": "battery staple" });
+    let (status, body, _) =
+        call_with_session(server.address, "auth.change_password", arguments, Some(&bob_laptop)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(bob_phone_socket.until_closed().await, (vec![], 1008));
+    assert!(started.elapsed() < PROMPTLY, "closed after {:?}", started.elapsed());
+
+    // Deactivating a user (no request, only the database at hand) closes all of their sockets.
+    let started = tokio::time::Instant::now();
+    set_active(&db, ann.id, false).await.unwrap();
+    assert_eq!(ann_phone_socket.until_closed().await, (vec![], 1008));
+    assert!(started.elapsed() < PROMPTLY, "closed after {:?}", started.elapsed());
+
+    server.channels().broadcast::<Members>(&room("club"), &line("bob stays")).await.unwrap();
+    assert_eq!(bob_laptop_socket.recv().await, message(1, "bob stays"));
+    server.stop().await;
+}
+
+#[actix_web::test]
+async fn channel_parameter_and_message_errors_name_the_field_but_no_rust_type() {
+    let server = Server::start(app());
+    let mut socket = server.connect(None).await;
+    let reply = socket.subscribe(1, "room", json!({ "room": 5 })).await;
+    assert_error(&reply, json!(1), "BAD_REQUEST");
+    let text = reply["error"]["message"].as_str().unwrap();
+    assert!(text.contains("`room`") && text.contains("expected a string"), "{text}");
+    for params in [json!("lobby"), json!(7), json!(null)] {
+        let reply = socket.subscribe(2, "room", params).await;
+        assert_error(&reply, json!(2), "BAD_REQUEST");
+        let text = reply["error"]["message"].as_str().unwrap();
+        assert!(!text.contains("RoomParams") && !text.contains("struct"), "{text}");
+        assert!(text.contains("expected an object"), "{text}");
+    }
+
+    socket.subscribed(3, "room", json!({ "room": "lobby" })).await;
+    for (data, field) in [(json!({ "text": 5 }), "`text`"), (json!({ "words": "hi" }), "`text`")] {
+        socket.send(json!({ "type": "send", "id": 3, "data": data })).await;
+        let reply = socket.recv().await;
+        assert_error(&reply, json!(3), "BAD_REQUEST");
+        let text = reply["error"]["message"].as_str().unwrap();
+        assert!(text.contains(field), "{text}");
+        assert!(!text.contains("Line") && !text.contains("struct"), "{text}");
+    }
+    socket.send(json!({ "type": "send", "id": 3, "data": "hi" })).await;
+    let reply = socket.recv().await;
+    let text = reply["error"]["message"].as_str().unwrap();
+    assert!(text.contains("expected an object") && !text.contains("Line"), "{text}");
+    server.stop().await;
+}
+
+// --- Re-checks and prefixes over Redis ----------------------------------------------------------
+
+#[actix_web::test]
+async fn user_changes_reach_other_processes_and_redis_prefixes_keep_apps_apart() {
+    let redis = Redis::start(free_port()).await;
+    let url = redis.url();
+    let server = |prefix: &str| {
+        let layer = RedisLayer::connect_with_prefix(&url, prefix).unwrap();
+        assert_eq!(layer.prefix(), prefix);
+        Server::start(app().authenticator(Flags).channel_settings(slow_heartbeats()).channel_layer(layer))
+    };
+    let a = server("shop:");
+    let b = server("shop:");
+    let other_app = server("blog:");
+    eventually("the layers are connected", || {
+        a.channels().is_available() && b.channels().is_available() && other_app.channels().is_available()
+    })
+    .await;
+    set_staff(31, true);
+    let mut socket = a.connect(Some("flags-31")).await;
+    socket.subscribed(1, "staff-room", json!({ "room": "ops" })).await;
+    socket.subscribed(2, "room", json!({ "room": "ops" })).await;
+
+    // Another app on the same Redis server neither reaches this one's subscribers nor its
+    // users' sockets; the same app's other process does.
+    other_app.channels().broadcast::<Room>(&room("ops"), &line("from the other app")).await.unwrap();
+    set_staff(31, false);
+    other_app.channels().user_changed(31).await.unwrap();
+    socket.assert_quiet(Duration::from_millis(500)).await;
+    b.channels().broadcast::<Room>(&room("ops"), &line("from b")).await.unwrap();
+    assert_eq!(socket.recv().await, message(2, "from b"));
+
+    let announced = tokio::time::Instant::now();
+    b.channels().user_changed(31).await.unwrap();
+    assert_ended(&socket.recv().await, 1, "FORBIDDEN");
+    assert!(announced.elapsed() < PROMPTLY, "ended after {:?}", announced.elapsed());
+    b.channels().broadcast::<Room>(&room("ops"), &line("still here")).await.unwrap();
+    assert_eq!(socket.recv().await, message(2, "still here"));
+    a.stop().await;
+    b.stop().await;
+    other_app.stop().await;
 }

@@ -13,8 +13,9 @@ import { MizanContext } from "./context.js";
  * - `subscribed` — the server accepted it; messages flow and `send` works;
  * - `reconnecting` — the socket dropped and is reconnecting; the subscription
  *   is made again on its own, and becomes `subscribed` when accepted again;
- * - `refused` — the server refused it (`authorize`, invalid params), see `error`;
- *   it is not retried until the channel or the params change;
+ * - `refused` — the server refused it (`authorize`, invalid params) or ended it
+ *   (its user may no longer follow it, e.g. after losing a permission), see
+ *   `error`; it is not retried until the channel or the params change;
  * - `closed` — the socket was closed for good (`MizanSocket.close()`).
  */
 export type ChannelStatus = "connecting" | "subscribed" | "reconnecting" | "refused" | "closed";
@@ -155,7 +156,8 @@ export function useChannel<Params, Server, Client = never>(
       },
       onSubscribed: () =>
         update((prev) => ({ ...prev, accepted: true, wasAccepted: true, refused: false, error: undefined })),
-      onError: (error) => update((prev) => ({ ...prev, refused: prev.refused || !prev.accepted, error })),
+      onError: (error, ended) =>
+        update((prev) => ({ ...prev, refused: prev.refused || ended, accepted: prev.accepted && !ended, error })),
     });
     const live = { key, sub };
     subscription.current = live;
