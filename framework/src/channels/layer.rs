@@ -82,7 +82,8 @@ impl RedisLayer {
         let available = Arc::new(AtomicBool::new(false));
         let (outgoing, publish) = mpsc::channel(64 * 1024);
         let layer = Self { hub: Arc::clone(&hub), available: Arc::clone(&available), outgoing };
-        let address = url.to_owned();
+        // Named in the log lines of the layer's thread; never with its password.
+        let address = crate::redact_url(url);
         std::thread::Builder::new()
             .name("mizan-redis".into())
             .spawn(move || {
