@@ -273,9 +273,10 @@ impl Mizan {
     /// `X-Forwarded-Host` and `X-Forwarded-For` are believed: the client's scheme (origin
     /// check, `Secure` cookies), host and address (login throttling). Other peers' forwarding
     /// headers are ignored. The CLI reads `MIZAN_TRUSTED_PROXIES`.
-    /// Addresses convert, and ranges parse: `"10.0.0.0/8".parse::<IpRange>()`.
-    pub fn trusted_proxies(mut self, proxies: impl IntoIterator<Item = impl Into<crate::proxy::IpRange>>) -> Self {
-        self.trusted_proxies.extend(proxies.into_iter().map(Into::into));
+    /// Each is an address or a CIDR range: `"10.0.0.1".parse()`, `"10.0.0.0/8".parse()`,
+    /// `IpRange::from(address)`.
+    pub fn trusted_proxies(mut self, proxies: impl IntoIterator<Item = crate::proxy::IpRange>) -> Self {
+        self.trusted_proxies.extend(proxies);
         self
     }
 

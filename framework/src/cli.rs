@@ -94,11 +94,12 @@ fn migrate(app: impl Fn() -> Mizan) -> anyhow::Result<()> {
     let config = Config::from_env()?;
     actix_web::rt::System::new().block_on(async move {
         let db = connect(&config.database_url).await?;
-        app()
-            .migrate(&db)
-            .await
-            .map_err(|error| anyhow::anyhow!("migrating {} failed: {error}", config.database_url))?;
-        tracing::info!(database = %config.database_url, "migrations applied");
+        let database = crate::redact_url(&config.database_url);
+        app().migrate(&db).await.map_err(|error| {
+            let error = crate::redact::scrub(&error.to_string(), &config.database_url);
+            anyhow::anyhow!("migrating {database} failed: {error}")
+        })?;
+        tracing::info!(%database, "migrations applied");
         Ok(())
     })
 }
@@ -131,7 +132,7 @@ fn create_superuser(
     };
     actix_web::rt::System::new().block_on(async move {
         let db = connect(&config.database_url).await?;
-        app().migrate(&db).await.map_err(|error| anyhow::anyhow!("migrating the database failed: {error}"))?;
+        app().migrate(&db).await.map_err(|error| migration_failed(error, &config.database_url))?;
         let new =
             NewUser { username: &username, email: &email, password: &password, is_staff: true, is_superuser: true };
         let user = create_user(&db, new).await?;
@@ -174,8 +175,29 @@ impl Prompter {
     }
 }
 
+/// Opens the database at `url`; the error names it without its password.
 async fn connect(url: &str) -> anyhow::Result<sea_orm::DatabaseConnection> {
-    crate::db::connect(url).await.map_err(|error| anyhow::anyhow!("cannot open the database {url}: {error}"))
+    crate::db::connect(url).await.map_err(|error| {
+        let error = crate::redact::scrub(&error.to_string(), url);
+        anyhow::anyhow!("cannot open the database {}: {error}", crate::redact_url(url))
+    })
+}
+
+/// The error of a failed migration of the database at `url`, without its password.
+fn migration_failed(error: sea_orm::DbErr, url: &str) -> anyhow::Error {
+    anyhow::anyhow!("migrating the database failed: {}", crate::redact::scrub(&error.to_string(), url))
+}
+
+/// The channel layer for the Redis server at `url`; the error and the log name it without its
+/// password.
+fn redis_layer(url: &str, prefix: &str) -> anyhow::Result<crate::channels::RedisLayer> {
+    let redis = crate::redact_url(url);
+    let layer = crate::channels::RedisLayer::connect_with_prefix(url, prefix).map_err(|error| {
+        let error = crate::redact::scrub(&error.to_string(), url);
+        anyhow::anyhow!("invalid REDIS_URL {redis}: {error}")
+    })?;
+    tracing::info!(%redis, prefix, "channels use the Redis layer");
+    Ok(layer)
 }
 
 fn serve(app: impl Fn() -> Mizan) -> anyhow::Result<()> {
@@ -204,7 +226,7 @@ fn serve(app: impl Fn() -> Mizan) -> anyhow::Result<()> {
         let _watcher = sources.map(|(dir, dist)| crate::dev::start(&dir, dist)).transpose()?;
         let db = connect(&config.database_url).await?;
         if config.migrate_on_start {
-            mizan.migrate(&db).await.map_err(|error| anyhow::anyhow!("migrating the database failed: {error}"))?;
+            mizan.migrate(&db).await.map_err(|error| migration_failed(error, &config.database_url))?;
         }
         let mut mizan = mizan
             .database(db)
@@ -218,13 +240,12 @@ fn serve(app: impl Fn() -> Mizan) -> anyhow::Result<()> {
         }
         if let Some(url) = &config.redis_url {
             let prefix = config.redis_prefix.clone().unwrap_or_else(crate::channels::RedisLayer::default_prefix);
-            let layer = crate::channels::RedisLayer::connect_with_prefix(url, &prefix)
-                .map_err(|error| anyhow::anyhow!("invalid REDIS_URL {url}: {error}"))?;
-            tracing::info!(redis = %url, prefix, "channels use the Redis layer");
-            mizan = mizan.channel_layer(layer);
+            mizan = mizan.channel_layer(redis_layer(url, &prefix)?);
             // Rate limits (login, sign-up, `Ctx::rate_limit`) count across every replica.
-            let throttle = crate::auth::throttle::Throttle::redis(url, &prefix)
-                .map_err(|error| anyhow::anyhow!("invalid REDIS_URL for rate limits: {error}"))?;
+            let throttle = crate::auth::throttle::Throttle::redis(url, &prefix).map_err(|error| {
+                let error = crate::redact::scrub(&error.to_string(), url);
+                anyhow::anyhow!("invalid REDIS_URL {}: {error}", crate::redact_url(url))
+            })?;
             mizan = mizan.throttle(throttle);
         }
         let app = mizan.build()?;
@@ -294,4 +315,96 @@ fn init_tracing() {
             Ok(())
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    /// Log output captured in memory.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Captured {
+        fn text(&self) -> String {
+            String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())).into_owned()
+        }
+    }
+
+    #[actix_web::test]
+    async fn database_errors_name_the_url_without_its_password() {
+        for url in [
+            "postgres://u:s3cretpw@localhost/db?host=/nonexistent/mizan-test",
+            "mysql://u:s3cretpw@127.0.0.1:1/db",
+            "postgres://:s3cretpw@[x",
+        ] {
+            let error = connect(url).await.expect_err(url).to_string();
+            assert!(!error.contains("s3cretpw"), "{error}");
+            assert!(error.contains(":***@"), "the URL is named, redacted: {error}");
+        }
+        let error = migration_failed(
+            sea_orm::DbErr::Custom("cannot reach postgres://u:s3cretpw@h/db".into()),
+            "postgres://u:s3cretpw@h/db",
+        );
+        assert!(!error.to_string().contains("s3cretpw"), "{error}");
+    }
+
+    #[test]
+    fn the_redis_layer_is_logged_and_refused_without_the_password() {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
+        tracing::subscriber::with_default(subscriber, || {
+            redis_layer("redis://:s3cretpw@127.0.0.1:1", "test:").expect("a well-formed URL");
+            let error = redis_layer("redis://:s3cretpw@127.0.0.1:notaport", "test:")
+                .err()
+                .expect("a malformed URL")
+                .to_string();
+            assert!(!error.contains("s3cretpw") && error.contains("redis://:***@127.0.0.1:notaport"), "{error}");
+        });
+        let log = captured.text();
+        assert!(log.contains("redis://:***@127.0.0.1:1"), "{log}");
+        assert!(!log.contains("s3cretpw"), "{log}");
+    }
+
+    /// Set for the child process of the test below.
+    const CHILD: &str = "MIZAN_TEST_REDIS_LOG_CHILD";
+
+    /// The child: the command line's logging, and a Redis layer whose server is unreachable.
+    #[test]
+    fn redis_log_child() {
+        let Some(url) = std::env::var_os(CHILD) else { return };
+        init_tracing();
+        let _layer = redis_layer(&url.to_string_lossy(), "test:").expect("a well-formed URL");
+        // The layer's own thread reports the unreachable server right away.
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+    }
+
+    #[test]
+    fn the_redis_layers_thread_logs_the_server_without_its_password() {
+        let output = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "cli::tests::redis_log_child", "--nocapture", "--test-threads=1"])
+            .env(CHILD, "redis://:s3cretpw@127.0.0.1:1/0")
+            .env("MIZAN_LOG", "info")
+            .env_remove("MIZAN_LOG_FORMAT")
+            .output()
+            .unwrap();
+        let log = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        assert!(output.status.success(), "{log}");
+        assert!(log.contains("cannot reach Redis") && log.contains("redis://:***@127.0.0.1:1/0"), "{log}");
+        assert!(!log.contains("s3cretpw"), "{log}");
+    }
 }

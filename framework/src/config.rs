@@ -3,7 +3,9 @@
 use std::net::SocketAddr;
 
 /// Runtime configuration, read from the environment by [`Config::from_env`].
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` form shows the URLs [redacted](crate::redact_url) and no secret key.
+#[derive(Clone)]
 pub struct Config {
     /// `MIZAN_ADDR`: where the server listens (default `127.0.0.1:8000`).
     pub addr: SocketAddr,
@@ -41,6 +43,23 @@ pub struct Config {
     /// `MIZAN_FRONTEND_WATCH`: in dev mode, run the frontend's `watch` script next to the server
     /// so edits are rebuilt and picked up without a restart (default `1`).
     pub frontend_watch: bool,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("database_url", &crate::redact_url(&self.database_url))
+            .field("dev", &self.dev)
+            .field("trusted_origins", &self.trusted_origins)
+            .field("redis_url", &self.redis_url.as_deref().map(crate::redact_url))
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("migrate_on_start", &self.migrate_on_start)
+            .field("secret_key", &self.secret_key)
+            .field("request_timeout", &self.request_timeout)
+            .field("frontend_watch", &self.frontend_watch)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Seconds a request may run when `MIZAN_REQUEST_TIMEOUT` is not set.
@@ -223,5 +242,18 @@ mod tests {
         let error =
             Config::from_lookup(|name| (name == "MIZAN_REQUEST_TIMEOUT").then(|| "soon".to_owned())).unwrap_err();
         assert!(error.to_string().contains("MIZAN_REQUEST_TIMEOUT"), "{error}");
+    }
+
+    #[test]
+    fn the_debug_form_hides_the_passwords_of_the_urls() {
+        let config = Config::from_lookup(|name| match name {
+            "DATABASE_URL" => Some("postgres://app:s3cretpw@db/app".to_owned()),
+            "REDIS_URL" => Some("redis://:s3cretpw@cache:6379".to_owned()),
+            _ => None,
+        })
+        .unwrap();
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("s3cretpw"), "{debug}");
+        assert!(debug.contains("postgres://app:***@db/app") && debug.contains("redis://:***@cache:6379"), "{debug}");
     }
 }

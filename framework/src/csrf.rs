@@ -6,17 +6,43 @@
 //!   (`null`, malformed and look-alike origins are refused);
 //! - the `mizan_csrf` cookie is present and the `X-CSRF-Token` header repeats it
 //!   (double submit; the cookie is set on the GET responses Mizan serves).
+//!
+//! Over TLS (the server's own, or `X-Forwarded-Proto: https` from a trusted proxy) Mizan's
+//! cookies are named with the `__Host-` prefix, `__Host-mizan_csrf` and
+//! `__Host-mizan_session`, and are `Secure` with `Path=/` and no `Domain`: browsers then
+//! refuse such a cookie from a sibling subdomain or a plain-HTTP page, so nobody else can
+//! plant or overwrite one. On a TLS request the server reads only the prefixed names; an
+//! unprefixed `mizan_csrf` or `mizan_session` is ignored, since anyone who can set cookies
+//! for the domain (a sibling subdomain) could have planted it. Over plain HTTP (development)
+//! the names are the plain ones.
+
+use std::borrow::Cow;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::header::{self, HeaderName};
 use actix_web::{HttpRequest, HttpResponse};
 
-use crate::protocol::{CSRF_COOKIE, CSRF_HEADER};
+use crate::protocol::{CSRF_COOKIE, CSRF_HEADER, HOST_COOKIE_PREFIX};
 use crate::Error;
 
-/// Adds a fresh `mizan_csrf` cookie to `response` unless the request already carries one.
+/// The name of Mizan's cookie `base` (`mizan_csrf`, `mizan_session`): `__Host-{base}` over
+/// TLS, `base` otherwise.
+pub(crate) fn cookie_name(base: &'static str, tls: bool) -> Cow<'static, str> {
+    match tls {
+        true => Cow::Owned(format!("{HOST_COOKIE_PREFIX}{base}")),
+        false => Cow::Borrowed(base),
+    }
+}
+
+/// The value of Mizan's cookie `base` on `request`, under the name [`cookie_name`] gives it
+/// for the request's scheme (only the `__Host-` one over TLS).
+pub(crate) fn request_cookie<'a>(request: &'a HttpRequest, base: &'static str) -> Option<&'a str> {
+    cookie_value(request, &cookie_name(base, crate::proxy::is_secure(request)))
+}
+
+/// Adds a fresh CSRF cookie to `response` unless the request already carries one.
 pub(crate) fn ensure_cookie(request: &HttpRequest, response: &mut HttpResponse) {
-    if cookie_value(request, CSRF_COOKIE).is_some_and(|value| !value.is_empty()) {
+    if request_cookie(request, CSRF_COOKIE).is_some_and(|value| !value.is_empty()) {
         return;
     }
     if let Err(error) = response.add_cookie(&fresh_cookie(request)) {
@@ -24,12 +50,14 @@ pub(crate) fn ensure_cookie(request: &HttpRequest, response: &mut HttpResponse) 
     }
 }
 
-/// A `mizan_csrf` cookie with a new token (set at login and logout to rotate it).
+/// A CSRF cookie with a new token (set at login and logout to rotate it): `mizan_csrf`, or
+/// `__Host-mizan_csrf` (`Secure`) over TLS.
 pub(crate) fn fresh_cookie(request: &HttpRequest) -> Cookie<'static> {
-    Cookie::build(CSRF_COOKIE, new_token())
+    let tls = crate::proxy::is_secure(request);
+    Cookie::build(cookie_name(CSRF_COOKIE, tls), new_token())
         .path("/")
         .same_site(SameSite::Lax)
-        .secure(crate::proxy::is_secure(request))
+        .secure(tls)
         // The client script reads it to send the header, so it is not HttpOnly.
         .http_only(false)
         .finish()
@@ -48,10 +76,11 @@ pub(crate) fn check(request: &HttpRequest, trusted_origins: &[String]) -> Result
     });
     let header = |name: &HeaderName| request.headers().get(name).map(|value| value.to_str().unwrap_or("\u{fffd}"));
     check_origin(request, trusted_origins)?;
-    match (cookie_value(request, CSRF_COOKIE), header(&TOKEN_HEADER)) {
+    match (request_cookie(request, CSRF_COOKIE), header(&TOKEN_HEADER)) {
         (Some(cookie), Some(token)) if !cookie.is_empty() && constant_time_eq(cookie, token) => Ok(()),
         _ => Err(Error::forbidden(
-            "missing or wrong CSRF token: send the `mizan_csrf` cookie's value in the `X-CSRF-Token` header",
+            "missing or wrong CSRF token: send the `mizan_csrf` cookie's value (`__Host-mizan_csrf` over HTTPS) \
+             in the `X-CSRF-Token` header",
         )),
     }
 }
@@ -163,6 +192,19 @@ mod tests {
         assert_eq!(cookie_value(&request, "mizan_csrf"), Some("tok"));
         assert_eq!(cookie_value(&request, "mizan"), None);
         assert_eq!(cookie_value(&actix_web::test::TestRequest::default().to_http_request(), "mizan_csrf"), None);
+    }
+
+    #[test]
+    fn cookies_are_host_prefixed_over_tls_only() {
+        assert_eq!(cookie_name("mizan_csrf", false), "mizan_csrf");
+        assert_eq!(cookie_name("mizan_csrf", true), "__Host-mizan_csrf");
+        assert_eq!(cookie_name("mizan_session", true), "__Host-mizan_session");
+        let plain = actix_web::test::TestRequest::default()
+            .insert_header((header::COOKIE, "mizan_csrf=plain; __Host-mizan_csrf=prefixed"))
+            .to_http_request();
+        assert_eq!(request_cookie(&plain, "mizan_csrf"), Some("plain"));
+        let cookie = fresh_cookie(&plain);
+        assert_eq!((cookie.name(), cookie.secure()), ("mizan_csrf", Some(false)));
     }
 
     #[test]

@@ -53,6 +53,7 @@ pub mod invalidation;
 pub mod pages;
 pub mod protocol;
 mod proxy;
+mod redact;
 pub mod registry;
 mod request_log;
 mod rpc;
@@ -226,6 +227,7 @@ pub use mizan_macros::rules;
 /// Render limits and errors of the embedded renderer.
 pub use mizan_ssr::{Limits as SsrLimits, SsrError};
 pub use pages::Frontend;
+pub use redact::redact_url;
 pub use registry::{FunctionDef, FunctionKind, ServerFunction};
 
 /// Lower-case hex of `bytes` (session tokens and ids, `ETag`s).

@@ -3,8 +3,13 @@
 
 /// Default URL prefix of every Mizan endpoint.
 pub const API_PREFIX: &str = "/api/mizan";
-/// Cookie that carries the CSRF token (double-submit).
+/// Cookie that carries the CSRF token (double-submit); over TLS it is named with
+/// [`HOST_COOKIE_PREFIX`] (`__Host-mizan_csrf`).
 pub const CSRF_COOKIE: &str = "mizan_csrf";
+/// Prefix of the names of Mizan's cookies over TLS. Browsers accept a `__Host-` cookie only
+/// when it is `Secure`, has `Path=/` and no `Domain`, from a secure origin: a sibling
+/// subdomain or a plain-HTTP page cannot set or overwrite it.
+pub const HOST_COOKIE_PREFIX: &str = "__Host-";
 /// Request header that must repeat the CSRF cookie on `POST`.
 pub const CSRF_HEADER: &str = "X-CSRF-Token";
 /// Name of the global variable holding the server-rendered data in the page.

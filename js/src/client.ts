@@ -1,6 +1,6 @@
 import { documentCookies, readCookie } from "./cookie.js";
 import { errorFromFetchFailure, errorFromResponse, MizanError, NETWORK_ERROR, NO_STATUS } from "./error.js";
-import { API_PREFIX, CSRF_COOKIE, CSRF_HEADER } from "./protocol.gen.js";
+import { API_PREFIX, CSRF_COOKIE, CSRF_HEADER, HOST_COOKIE_PREFIX } from "./protocol.gen.js";
 import { MizanSocket, socketUrl, type ReconnectOptions, type WebSocketFactory } from "./socket.js";
 import { isRecord } from "./json.js";
 
@@ -93,7 +93,7 @@ export class MizanClient {
       Accept: "application/json",
       "Content-Type": "application/json",
     };
-    const csrf = readCookie(documentCookies(), CSRF_COOKIE);
+    const csrf = csrfToken(documentCookies());
     if (csrf !== undefined) headers[CSRF_HEADER] = csrf;
 
     const body = await this.request(`/call/${encodeURIComponent(fn)}`, {
@@ -222,4 +222,12 @@ export function getDefaultClient(): MizanClient {
 /** Replaces the default client (e.g. to change `baseUrl` or `fetch`). */
 export function setDefaultClient(client: MizanClient): void {
   defaultClient = client;
+}
+
+/**
+ * The CSRF token among `cookies`: over HTTPS the server names the cookie
+ * `__Host-mizan_csrf` (and reads only that one), over plain HTTP `mizan_csrf`.
+ */
+export function csrfToken(cookies: string | undefined): string | undefined {
+  return readCookie(cookies, HOST_COOKIE_PREFIX + CSRF_COOKIE) ?? readCookie(cookies, CSRF_COOKIE);
 }

@@ -8,6 +8,8 @@ import {
   MizanError,
   setDefaultClient,
 } from "../src/index.js";
+import { csrfToken } from "../src/client.js";
+import { CSRF_COOKIE, HOST_COOKIE_PREFIX } from "../src/protocol.gen.js";
 import { fakeFetch, json } from "./helpers.js";
 
 function clearCookies(): void {
@@ -59,6 +61,30 @@ describe("MizanClient.call", () => {
     const fetch = fakeFetch(() => json({ result: 1 }));
     await new MizanClient({ fetch }).call("echo", {});
     expect(fetch.requests[0]!.headers["X-CSRF-Token"]).toBe("tok+en-123");
+  });
+
+  it("sends the __Host- CSRF cookie served over HTTPS, before a plain one", async () => {
+    // jsdom's page is plain http, where a browser keeps no `__Host-` cookie: read them as an
+    // https page would see them.
+    const cookies = vi
+      .spyOn(document, "cookie", "get")
+      .mockReturnValue("mizan_csrf=planted; __Host-mizan_csrf=tls%2Btoken");
+    try {
+      const fetch = fakeFetch(() => json({ result: 1 }));
+      await new MizanClient({ fetch }).call("echo", {});
+      expect(fetch.requests[0]!.headers["X-CSRF-Token"]).toBe("tls+token");
+    } finally {
+      cookies.mockRestore();
+    }
+  });
+
+  it("reads the CSRF token under the name the server uses", () => {
+    expect(csrfToken("__Host-mizan_csrf=a")).toBe("a");
+    expect(csrfToken("mizan_csrf=b; __Host-mizan_csrf=a")).toBe("a");
+    expect(csrfToken("mizan_csrf=b")).toBe("b");
+    expect(csrfToken("Host-mizan_csrf=x; __host-mizan_csrf=y")).toBeUndefined();
+    expect(csrfToken(undefined)).toBeUndefined();
+    expect(HOST_COOKIE_PREFIX + CSRF_COOKIE).toBe("__Host-mizan_csrf");
   });
 
   it("sends no CSRF header without the cookie", async () => {

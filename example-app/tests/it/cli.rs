@@ -133,3 +133,34 @@ fn a_production_server_refuses_to_start_without_a_secret_key() {
     assert!(stderr.contains("invalid MIZAN_SECRET_KEY") && stderr.contains("at least 32"), "{stderr}");
     assert!(!stderr.contains("short\""), "the key is not echoed: {stderr}");
 }
+
+#[test]
+fn database_passwords_stay_out_of_the_output() {
+    let db = TempDb::new();
+    let key = "0123456789abcdef".repeat(4);
+    for url in [
+        // No server (a socket that does not exist; a refused TCP connection is retried for 30 s).
+        "postgres://u:s3cretpw@localhost/db?host=/nonexistent/mizan-test",
+        // URLs the database layer quotes in its errors: no driver, unparseable.
+        "mysql://u:s3cretpw@127.0.0.1:1/db",
+        "postgres://u:s3cretpw@[bad/db",
+    ] {
+        for args in
+            [&["migrate"][..], &["serve"], &["createsuperuser", "--username", "a", "--email", "a@b.c", "--no-input"]]
+        {
+            let env = [
+                ("DATABASE_URL", url),
+                ("MIZAN_DEV", "0"),
+                ("MIZAN_SECRET_KEY", key.as_str()),
+                ("MIZAN_SUPERUSER_PASSWORD", "pass word 1"),
+                ("MIZAN_ADDR", "127.0.0.1:0"),
+            ];
+            let output = app(&db, args, &env, "");
+            let shown =
+                format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+            assert!(!output.status.success(), "{args:?} {url}: {shown}");
+            assert!(shown.contains("cannot open the database") && shown.contains(":***@"), "{args:?} {url}: {shown}");
+            assert!(!shown.contains("s3cretpw"), "{args:?} {url}: {shown}");
+        }
+    }
+}

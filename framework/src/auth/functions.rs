@@ -76,7 +76,7 @@ async fn hash(password: String) -> Result<String, Error> {
 /// Starts a session for `user_id`: ends the request's current session (no fixation), sets
 /// the new session cookie and rotates the CSRF token.
 async fn start_session(ctx: &Ctx, accounts: &Accounts, user_id: i32) -> Result<(), Error> {
-    if let Some(old) = crate::csrf::cookie_value(ctx.request(), SESSION_COOKIE) {
+    if let Some(old) = crate::csrf::request_cookie(ctx.request(), SESSION_COOKIE) {
         accounts.sessions.end(old).await?;
     }
     let token = accounts.sessions.start(user_id).await?;
@@ -133,7 +133,7 @@ pub async fn login(ctx: &Ctx, username: String, password: String) -> mizan::Resu
 pub async fn logout(ctx: &Ctx) -> mizan::Result<()> {
     let accounts = ctx.accounts()?;
     let user = ctx.user().await.ok().flatten().map(|user| user.id);
-    if let Some(token) = crate::csrf::cookie_value(ctx.request(), SESSION_COOKIE) {
+    if let Some(token) = crate::csrf::request_cookie(ctx.request(), SESSION_COOKIE) {
         accounts.sessions.end(token).await?;
     }
     crate::channels::user_changed(ctx, user).await;
@@ -210,7 +210,7 @@ pub async fn change_password(
     let mut active: users::entity::ActiveModel = stored.into();
     active.password_hash = Set(hash(new_password).await?);
     active.update(db).await?;
-    let current = crate::csrf::cookie_value(ctx.request(), SESSION_COOKIE);
+    let current = crate::csrf::request_cookie(ctx.request(), SESSION_COOKIE);
     accounts.sessions.end_all_for(user.id, current).await?;
     crate::channels::user_changed(ctx, Some(user.id)).await;
     Ok(())

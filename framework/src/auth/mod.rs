@@ -65,7 +65,7 @@ pub(crate) struct Accounts {
 impl Authenticator for sessions::Sessions {
     fn authenticate<'a>(&'a self, request: &'a HttpRequest) -> LocalBoxFuture<'a, Result<Option<User>, Error>> {
         Box::pin(async move {
-            let Some(token) = crate::csrf::cookie_value(request, sessions::SESSION_COOKIE) else { return Ok(None) };
+            let Some(token) = crate::csrf::request_cookie(request, sessions::SESSION_COOKIE) else { return Ok(None) };
             Ok(self.resolve(token).await?.map(User::from))
         })
     }

@@ -1,7 +1,7 @@
 //! Server-side sessions in `mizan_sessions`.
 //!
 //! The browser holds a random 256-bit token in the `mizan_session` cookie (`HttpOnly`,
-//! `SameSite=Lax`, `Secure` over TLS); the table stores only its BLAKE2b hash, keyed with the
+//! `SameSite=Lax`; over TLS named `__Host-mizan_session`, `Secure`); the table stores only its BLAKE2b hash, keyed with the
 //! app's [`SecretKey`] when it has one, so a leaked table does not leak sessions and a
 //! writable one does not let anyone forge them. A session ends when the user logs out, after
 //! [`SessionConfig::idle_timeout`] without requests, after [`SessionConfig::absolute_timeout`]
@@ -20,7 +20,8 @@ use sea_orm::{
 use super::users;
 use crate::secret::SecretKey;
 
-/// Name of the session cookie.
+/// Name of the session cookie; over TLS it is named with
+/// [`HOST_COOKIE_PREFIX`](crate::protocol::HOST_COOKIE_PREFIX) (`__Host-mizan_session`).
 pub const SESSION_COOKIE: &str = "mizan_session";
 
 /// The sea-orm entity of `mizan_sessions`.
@@ -59,7 +60,9 @@ pub struct SessionConfig {
     pub idle_timeout: Duration,
     /// A session ends this long after login, active or not (default: 30 days).
     pub absolute_timeout: Duration,
-    /// `Secure` cookies: `None` (default) sets it when the request came over TLS.
+    /// `Secure` cookies over plain HTTP: `None` (default) and `Some(false)` leave it off,
+    /// `Some(true)` sets it (a TLS proxy that is not among the trusted proxies). Over TLS the
+    /// cookie is always `__Host-mizan_session` and `Secure`.
     pub secure: Option<bool>,
     /// The clock (default: the system clock).
     pub clock: Clock,
@@ -177,13 +180,15 @@ impl Sessions {
         session_id(self.config.secret_key.as_ref(), token)
     }
 
-    /// The cookie carrying `token`.
+    /// The cookie carrying `token`: `mizan_session`, or over TLS (`tls`) `__Host-mizan_session`,
+    /// `Secure`, `Path=/`, no `Domain`.
     pub fn cookie(&self, token: String, tls: bool) -> Cookie<'static> {
-        Cookie::build(SESSION_COOKIE, token)
+        Cookie::build(crate::csrf::cookie_name(SESSION_COOKIE, tls), token)
             .path("/")
             .http_only(true)
             .same_site(SameSite::Lax)
-            .secure(self.config.secure.unwrap_or(tls))
+            // A `__Host-` cookie that is not `Secure` is refused by browsers.
+            .secure(tls || self.config.secure.unwrap_or(false))
             .max_age(time::Duration::seconds(self.config.absolute_timeout.num_seconds()))
             .finish()
     }
@@ -219,9 +224,18 @@ mod tests {
             (plain.http_only(), plain.same_site(), plain.secure()),
             (Some(true), Some(SameSite::Lax), Some(false))
         );
-        assert_eq!(sessions.cookie("t".into(), true).secure(), Some(true), "Secure over TLS");
-        let forced = Sessions::new(db, SessionConfig { secure: Some(true), ..SessionConfig::default() });
+        assert_eq!(plain.name(), "mizan_session");
+        let tls = sessions.cookie("t".into(), true);
+        assert_eq!(
+            (tls.name(), tls.secure(), tls.path(), tls.domain()),
+            ("__Host-mizan_session", Some(true), Some("/"), None)
+        );
+        let forced = Sessions::new(db.clone(), SessionConfig { secure: Some(true), ..SessionConfig::default() });
         assert_eq!(forced.cookie("t".into(), false).secure(), Some(true), "Secure when configured");
+        assert_eq!(forced.cookie("t".into(), false).name(), "mizan_session");
+        let off = Sessions::new(db, SessionConfig { secure: Some(false), ..SessionConfig::default() });
+        assert_eq!(off.cookie("t".into(), true).secure(), Some(true), "a __Host- cookie is always Secure");
+        assert_eq!(sessions.removal_cookie(true).name(), "__Host-mizan_session");
         assert_eq!(sessions.removal_cookie(false).max_age(), Some(time::Duration::ZERO));
     }
 

@@ -97,7 +97,8 @@ impl RedisLayer {
         let prefix: Arc<str> = Arc::from(prefix);
         let layer =
             Self { hub: Arc::clone(&hub), prefix: Arc::clone(&prefix), available: Arc::clone(&available), outgoing };
-        let address = url.to_owned();
+        // Named in the log lines of the layer's thread; never with its password.
+        let address = crate::redact_url(url);
         std::thread::Builder::new()
             .name("mizan-redis".into())
             .spawn(move || {

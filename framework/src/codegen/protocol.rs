@@ -3,7 +3,8 @@
 use std::fmt::Write as _;
 
 use crate::protocol::{
-    ErrorCode, API_PREFIX, CONTEXT_ERROR_KEY, CSRF_COOKIE, CSRF_HEADER, FORM_ERROR_KEY, SSR_DATA_GLOBAL, SSR_LOCAL_KEY,
+    ErrorCode, API_PREFIX, CONTEXT_ERROR_KEY, CSRF_COOKIE, CSRF_HEADER, FORM_ERROR_KEY, HOST_COOKIE_PREFIX,
+    SSR_DATA_GLOBAL, SSR_LOCAL_KEY,
 };
 
 /// The TypeScript module holding the protocol's constants and error-code table.
@@ -14,6 +15,7 @@ pub fn protocol_typescript() -> String {
     for (name, value) in [
         ("API_PREFIX", API_PREFIX),
         ("CSRF_COOKIE", CSRF_COOKIE),
+        ("HOST_COOKIE_PREFIX", HOST_COOKIE_PREFIX),
         ("CSRF_HEADER", CSRF_HEADER),
         ("SSR_DATA_GLOBAL", SSR_DATA_GLOBAL),
         ("SSR_LOCAL_KEY", SSR_LOCAL_KEY),

@@ -59,13 +59,28 @@ pub const PING_IDLE_CONNECTIONS_AFTER: Duration = Duration::from_secs(30);
 /// `LIMIT ?` (every sea-orm `.one()`) for the bound limit's value and marks it expired the
 /// next time a value is bound, so sqlx's cached statement is compiled again on every
 /// execution; with it, the statement is compiled once per connection.
+///
+/// The error never holds the URL's password: sea-orm quotes the URL it cannot use, and such an
+/// error comes back with the URL [redacted](crate::redact_url).
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut options = sea_orm::ConnectOptions::new(url);
     options.test_before_acquire_if_idle_for(PING_IDLE_CONNECTIONS_AFTER);
     options.map_sqlx_sqlite_pool_opts(|pool| {
         pool.after_connect(|connection, _| Box::pin(async move { stable_query_plans(connection).await }))
     });
-    sea_orm::Database::connect(options).await
+    sea_orm::Database::connect(options).await.map_err(|error| without_credentials(error, url))
+}
+
+/// `error` of opening `url`, or, when its text or debug form holds one of the URL's secrets,
+/// a connection error with the same text, secrets hidden.
+fn without_credentials(error: DbErr, url: &str) -> DbErr {
+    let text = error.to_string();
+    let scrubbed = crate::redact::scrub(&text, url);
+    let debug = format!("{error:?}");
+    if scrubbed == text && crate::redact::scrub(&debug, url) == debug {
+        return error;
+    }
+    DbErr::Conn(sea_orm::RuntimeErr::Internal(scrubbed))
 }
 
 /// Turns on SQLite's query planner stability guarantee for `connection`.
@@ -141,5 +156,27 @@ mod tests {
     async fn a_bad_url_is_an_error() {
         assert!(connect("sqlite:///no/such/directory/db.sqlite").await.is_err());
         assert!(connect("mysql://nobody@127.0.0.1:1/none").await.is_err());
+    }
+
+    #[actix_web::test]
+    async fn connection_errors_never_show_the_password() {
+        for url in [
+            // No server (at a socket that does not exist: a refused TCP connection is retried
+            // for 30 s).
+            "postgres://u:s3cretpw@localhost/db?host=/nonexistent/mizan-test",
+            // No driver: sea-orm quotes the URL.
+            "mysql://u:s3cretpw@127.0.0.1:1/db",
+            // Unparseable: sea-orm quotes the URL.
+            "postgres://u:s3cretpw@[bad/db",
+            // Percent-encoded and in a parameter.
+            "mysql://u:s3cret%70w@127.0.0.1:1/db?password=s3cretpw",
+        ] {
+            let error = connect(url).await.expect_err(url);
+            for shown in [error.to_string(), format!("{error:?}")] {
+                assert!(!shown.contains("s3cret"), "{url}: {shown}");
+            }
+        }
+        let error = connect("mysql://u:s3cretpw@127.0.0.1:1/db").await.unwrap_err().to_string();
+        assert!(error.contains("mysql://u:***@127.0.0.1:1/db"), "the URL is still named: {error}");
     }
 }

@@ -302,7 +302,7 @@ async fn behind_a_trusted_proxy_login_throttling_counts_each_client_and_spoofing
     let app = mizan::Mizan::new()
         .database(db.clone())
         .sessions(config)
-        .trusted_proxies(["10.0.0.1".parse::<std::net::IpAddr>().unwrap()])
+        .trusted_proxies(["10.0.0.1".parse().unwrap()])
         .functions(mizan::auth::functions())
         .build()
         .unwrap();

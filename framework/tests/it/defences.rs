@@ -196,9 +196,11 @@ async fn cross_site_fetches_are_refused() {
 }
 
 /// A call as a TLS-terminating reverse proxy at `peer` forwards it: the browser used
-/// `https://app.example.com`, the proxy talks plain HTTP to the app.
+/// `https://app.example.com` (where the CSRF cookie is `__Host-mizan_csrf`), the proxy talks
+/// plain HTTP to the app.
 fn proxied(peer: &str) -> TestRequest {
     call("ctx_by_value", "{}")
+        .insert_header(("cookie", format!("__Host-mizan_csrf={TOKEN}")))
         .peer_addr(peer.parse().unwrap())
         .insert_header(("host", "10.0.0.5:8000"))
         .insert_header(("origin", "https://app.example.com"))
@@ -210,7 +212,7 @@ fn proxied(peer: &str) -> TestRequest {
 #[actix_web::test]
 async fn forwarding_headers_count_only_from_trusted_proxies() {
     let proxy: std::net::IpAddr = "10.0.0.1".parse().unwrap();
-    let app = app_with(|mizan| mizan.trusted_proxies([proxy])).await;
+    let app = app_with(|mizan| mizan.trusted_proxies([proxy.into()])).await;
     let (status, body) = send(&app, proxied("10.0.0.1:40000")).await;
     assert_eq!(status, StatusCode::OK, "the browser's https origin is the app's own behind its proxy: {body}");
 
@@ -219,7 +221,8 @@ async fn forwarding_headers_count_only_from_trusted_proxies() {
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     assert_error(&body, "FORBIDDEN");
 
-    // Cookies set for a client on https are `Secure`; for a plain-http client they are not.
+    // Cookies set for a client on https are `Secure` and `__Host-`; for a plain-http client
+    // they are neither.
     let cookie_of = |request: TestRequest| {
         let app = &app;
         async move {
@@ -228,7 +231,7 @@ async fn forwarding_headers_count_only_from_trusted_proxies() {
                 .headers()
                 .get_all("set-cookie")
                 .map(|value| value.to_str().unwrap().to_owned())
-                .find(|cookie| cookie.starts_with("mizan_csrf="))
+                .find(|cookie| cookie.starts_with("mizan_csrf=") || cookie.starts_with("__Host-mizan_csrf="))
                 .expect("a CSRF cookie")
         }
     };
@@ -236,10 +239,12 @@ async fn forwarding_headers_count_only_from_trusted_proxies() {
         .uri("/api/mizan/context")
         .peer_addr("10.0.0.1:40000".parse().unwrap())
         .insert_header(("x-forwarded-proto", "https"));
-    assert!(cookie_of(https).await.contains("Secure"));
+    let cookie = cookie_of(https).await;
+    assert!(cookie.starts_with("__Host-mizan_csrf=") && cookie.contains("Secure"), "{cookie}");
     let spoofed = TestRequest::get()
         .uri("/api/mizan/context")
         .peer_addr("10.0.0.9:40000".parse().unwrap())
         .insert_header(("x-forwarded-proto", "https"));
-    assert!(!cookie_of(spoofed).await.contains("Secure"));
+    let cookie = cookie_of(spoofed).await;
+    assert!(cookie.starts_with("mizan_csrf=") && !cookie.contains("Secure"), "{cookie}");
 }

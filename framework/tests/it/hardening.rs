@@ -201,9 +201,7 @@ async fn limited(ctx: &Ctx) -> mizan::Result<()> {
 #[actix_web::test]
 async fn forwarded_addresses_are_read_from_every_header_line_with_ports_and_proxy_ranges() {
     let app = crate::support::app_with(|mizan| {
-        mizan
-            .functions(mizan::fns![client_address, limited])
-            .trusted_proxies(["10.0.0.0/8".parse::<mizan::IpRange>().unwrap()])
+        mizan.functions(mizan::fns![client_address, limited]).trusted_proxies(["10.0.0.0/8".parse().unwrap()])
     })
     .await;
     let address = |peer: &str, lines: &[&str]| {

@@ -7,6 +7,7 @@ mod calls;
 mod channels;
 mod codegen;
 mod contexts;
+mod cookies;
 mod database;
 mod defences;
 mod fixtures;

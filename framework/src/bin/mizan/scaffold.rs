@@ -103,29 +103,84 @@ pub(crate) fn create(dir: &Path, name: Option<&str>, source: &Source) -> anyhow:
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent).map_err(|error| anyhow::anyhow!("cannot create {}: {error}", parent.display()))?;
-    let staging = parent.join(format!(".{name}.mizan-new-{}", std::process::id()));
-    let written = write_all(&staging, &files).and_then(|()| {
+    let staging = staging_dir(&parent, &name)
+        .map_err(|error| anyhow::anyhow!("cannot create a directory in {}: {error}", parent.display()))?;
+    let written = write_all(&staging, &files).and_then(|mode| {
+        if let Some(mode) = mode {
+            std::fs::set_permissions(&staging, mode)?;
+        }
         if dir.exists() {
             std::fs::remove_dir(dir)?;
         }
         std::fs::rename(&staging, dir)
     });
     if let Err(error) = written {
+        // `remove_dir_all` does not follow symlinks: it removes only what is inside `staging`.
         let _ = std::fs::remove_dir_all(&staging);
         anyhow::bail!("cannot write the app to {}: {error}", dir.display());
     }
     Ok(name)
 }
 
-fn write_all(root: &Path, files: &BTreeMap<String, Vec<u8>>) -> std::io::Result<()> {
-    for (name, contents) in files {
-        let path = root.join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
+/// Attempts at a fresh staging directory before giving up (each name is random).
+const STAGING_ATTEMPTS: usize = 16;
+
+/// A new, empty directory `parent/.{name}.mizan-new-{random}` that only this user can enter.
+///
+/// The name is unpredictable and the directory is made with `create_dir`, which fails when
+/// anything, a symlink included, already has that name: nothing another user planted is ever
+/// written through or reused.
+fn staging_dir(parent: &Path, name: &str) -> std::io::Result<PathBuf> {
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    let mut last = None;
+    for _ in 0..STAGING_ATTEMPTS {
+        let staging = parent.join(format!(".{name}.mizan-new-{}", uuid::Uuid::new_v4().simple()));
+        match builder.create(&staging) {
+            Ok(()) => return Ok(staging),
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => last = Some(error),
+            Err(error) => return Err(error),
         }
-        std::fs::write(path, contents)?;
     }
-    Ok(())
+    Err(last.unwrap_or_else(|| std::io::Error::other("no staging directory name was free")))
+}
+
+/// Writes `files` into the fresh directory `root`: every directory is made with `create_dir`
+/// and every file with `create_new`, so an entry that is already there (a symlink planted
+/// while the app was being written) is an error, never followed. Returns the permissions a
+/// directory gets by default (from the umask), for `root` to take before it is moved into
+/// place.
+fn write_all(root: &Path, files: &BTreeMap<String, Vec<u8>>) -> std::io::Result<Option<std::fs::Permissions>> {
+    use std::io::Write as _;
+    use std::path::Component;
+
+    let mut made = std::collections::BTreeSet::new();
+    let mut mode = None;
+    for (name, contents) in files {
+        let relative = Path::new(name);
+        if name.is_empty() || !relative.components().all(|part| matches!(part, Component::Normal(_))) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("the template's path {name:?} is not relative"),
+            ));
+        }
+        let mut directory = root.to_owned();
+        if let Some(parent) = relative.parent() {
+            for part in parent.components() {
+                directory.push(part);
+                if made.insert(directory.clone()) {
+                    std::fs::create_dir(&directory)?;
+                    if mode.is_none() {
+                        mode = Some(std::fs::symlink_metadata(&directory)?.permissions());
+                    }
+                }
+            }
+        }
+        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(root.join(relative))?;
+        file.write_all(contents)?;
+    }
+    Ok(mode)
 }
 
 /// A crate name cargo accepts that does not clash with the framework's own crates.
@@ -446,6 +501,63 @@ mod tests {
             .filter(|name| name.starts_with('.'))
             .collect();
         assert!(leftovers.is_empty(), "staging directories left: {leftovers:?}");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn staging_directories_are_fresh_private_and_unpredictable() {
+        let root = std::env::temp_dir().join(format!("mizan-new-staging-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&root).unwrap();
+        let first = staging_dir(&root, "app").unwrap();
+        let second = staging_dir(&root, "app").unwrap();
+        assert_ne!(first, second, "every run gets a name of its own");
+        for staging in [&first, &second] {
+            let name = staging.file_name().unwrap().to_string_lossy().into_owned();
+            let suffix = name.strip_prefix(".app.mizan-new-").expect("named after the app");
+            assert!(suffix.len() >= 32 && suffix != std::process::id().to_string(), "{name}");
+            assert_eq!(std::fs::read_dir(staging).unwrap().count(), 0);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt as _;
+                let mode = std::fs::metadata(staging).unwrap().permissions().mode() & 0o777;
+                assert_eq!(mode, 0o700, "only the user can enter it while the app is written");
+            }
+        }
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn planted_symlinks_are_never_written_through() {
+        use std::os::unix::fs::{symlink, PermissionsExt as _};
+
+        let root = std::env::temp_dir().join(format!("mizan-new-symlinks-{}", uuid::Uuid::new_v4().simple()));
+        let victim = root.join("victim");
+        std::fs::create_dir_all(&victim).unwrap();
+        std::fs::write(victim.join("Cargo.toml"), "original").unwrap();
+
+        // A symlink at the name the staging directory used to have (`.{name}.mizan-new-{pid}`).
+        symlink(&victim, root.join(format!(".app.mizan-new-{}", std::process::id()))).unwrap();
+        assert_eq!(create(&root.join("app"), None, &checkout()).unwrap(), "app");
+        assert!(root.join("app/Cargo.toml").is_file() && root.join("app/src/main.rs").is_file());
+        assert_eq!(std::fs::read_to_string(victim.join("Cargo.toml")).unwrap(), "original");
+        assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 1, "nothing was written into the victim");
+        let mode = std::fs::metadata(root.join("app")).unwrap().permissions().mode() & 0o777;
+        let default = std::fs::metadata(root.join("app/src")).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, default, "the app directory gets the usual permissions once it is in place");
+
+        // Symlinks planted inside the staging directory, at a file's and at a directory's name:
+        // writing fails instead of following them.
+        let files = render("app", &checkout()).unwrap();
+        for planted in ["Cargo.toml", "src"] {
+            let staging = staging_dir(&root, "app").unwrap();
+            let target = if planted == "src" { victim.clone() } else { victim.join("Cargo.toml") };
+            symlink(&target, staging.join(planted)).unwrap();
+            let error = write_all(&staging, &files).unwrap_err();
+            assert_eq!(error.kind(), std::io::ErrorKind::AlreadyExists, "{planted}: {error}");
+            assert_eq!(std::fs::read_to_string(victim.join("Cargo.toml")).unwrap(), "original");
+            assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 1, "{planted}");
+        }
         std::fs::remove_dir_all(&root).unwrap();
     }
 
