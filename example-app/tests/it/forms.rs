@@ -101,3 +101,18 @@ async fn signup_checks_the_repeated_password() {
     assert_eq!(body["error"]["fields"], json!({ "password_again": ["the passwords differ"] }));
     assert!(!cookies.iter().any(|cookie| cookie.starts_with("mizan_session=")));
 }
+
+#[actix_web::test]
+async fn the_username_check_cannot_list_the_accounts() {
+    let app = service().await;
+    // Each `signup.validate` tells whether a name exists: 60 checks per address in 10 minutes.
+    for n in 0..60 {
+        let values = json!({ "username": format!("guess{n}"), "email": "g@example.com", "password": "long enough", "password_again": "long enough" });
+        let (status, body, _) = post(&app, "signup.validate", values).await;
+        assert_eq!((status, &body["result"]["valid"]), (StatusCode::OK, &json!(true)), "check {n}: {body}");
+    }
+    let values = json!({ "username": "guess60", "email": "g@example.com", "password": "long enough", "password_again": "long enough" });
+    let (status, body, _) = post(&app, "signup.validate", values).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["error"]["code"], "RATE_LIMITED");
+}

@@ -288,16 +288,7 @@ async fn auth_matrix_with_real_logins(db: &DatabaseConnection) {
 
 #[actix_web::test]
 async fn behind_a_trusted_proxy_login_throttling_counts_each_client_and_spoofing_does_not_help() {
-    let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
-    mizan::Mizan::new().migrate(&db).await.unwrap();
-    let new = NewUser {
-        username: "ann",
-        email: "ann@example.com",
-        password: "pass word 1",
-        is_staff: false,
-        is_superuser: false,
-    };
-    create_user(&db, new).await.unwrap();
+    let db = crate::support::database_with_ann().await;
     let (_, config) = test_clock();
     let app = mizan::Mizan::new()
         .database(db.clone())

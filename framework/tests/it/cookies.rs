@@ -7,7 +7,6 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use actix_web::App;
-use mizan::auth::users::{create_user, NewUser};
 use serde_json::{json, Value};
 
 use crate::fixtures;
@@ -18,16 +17,7 @@ const PROXY: &str = "10.0.0.1:40000";
 const DIRECT: &str = "10.0.0.9:40000";
 
 async fn service() -> impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error> {
-    let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
-    mizan::Mizan::new().migrate(&db).await.unwrap();
-    let new = NewUser {
-        username: "ann",
-        email: "ann@example.com",
-        password: "pass word 1",
-        is_staff: false,
-        is_superuser: false,
-    };
-    create_user(&db, new).await.unwrap();
+    let db = crate::support::database_with_ann().await;
     let app = mizan::Mizan::new()
         .database(db)
         .trusted_proxies(["10.0.0.1".parse().unwrap()])

@@ -17,18 +17,7 @@ use sea_orm::DatabaseConnection;
 use serde_json::json;
 
 use crate::database::Postgres;
-use crate::support::{assert_error, call, send, serve, TOKEN};
-
-const PASSWORD: &str = "pass word 1";
-
-async fn database_with_ann() -> DatabaseConnection {
-    let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
-    Mizan::new().migrate(&db).await.unwrap();
-    let ann =
-        NewUser { username: "ann", email: "ann@example.com", password: PASSWORD, is_staff: false, is_superuser: false };
-    create_user(&db, ann).await.unwrap();
-    db
-}
+use crate::support::{assert_error, call, database_with_ann, send, serve, ANN_PASSWORD as PASSWORD, TOKEN};
 
 async fn accounts_app(
     db: &DatabaseConnection,

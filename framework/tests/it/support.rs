@@ -22,6 +22,25 @@ pub(crate) async fn app() -> impl Service<actix_http::Request, Response = Servic
     app_with(|mizan| mizan).await
 }
 
+/// A migrated in-memory SQLite database with one user, `ann`, whose password is
+/// [`ANN_PASSWORD`].
+pub(crate) async fn database_with_ann() -> sea_orm::DatabaseConnection {
+    let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+    mizan::Mizan::new().migrate(&db).await.unwrap();
+    let ann = mizan::auth::users::NewUser {
+        username: "ann",
+        email: "ann@example.com",
+        password: ANN_PASSWORD,
+        is_staff: false,
+        is_superuser: false,
+    };
+    mizan::auth::users::create_user(&db, ann).await.unwrap();
+    db
+}
+
+/// The password of the user of [`database_with_ann`].
+pub(crate) const ANN_PASSWORD: &str = "pass word 1";
+
 /// Serves the test app, configured by `configure`, on a real socket with one worker, on its own
 /// thread; returns its address.
 pub(crate) fn serve(configure: impl FnOnce(mizan::Mizan) -> mizan::Mizan + Send + 'static) -> std::net::SocketAddr {
