@@ -60,13 +60,16 @@ pub async fn counter(ctx: &mizan::Ctx) -> mizan::Result<i32> {
     Ok(crate::counter::value(ctx.db()?, "clicks").await?)
 }
 
-/// Adds `by` to the counter; the client refetches `counter` because of `invalidates`.
+/// Adds `by` to the counter. Everyone sees the counter: every open page refetches it, the
+/// caller's because of `invalidates`, the others' because it is pushed to them.
 #[mizan::client(invalidates = ["counter"])]
 pub async fn increment(
     ctx: &mizan::Ctx,
     #[validate(range(min = 1, max = 100, message = "add 1 to 100 at a time"))] by: i32,
 ) -> mizan::Result<i32> {
-    Ok(crate::counter::increment(ctx.db()?, "clicks", by).await?)
+    let value = crate::counter::increment(ctx.db()?, "clicks", by).await?;
+    ctx.invalidate_for_all("counter");
+    Ok(value)
 }
 
 /// A greeting for one person, with how often visitors waved at them.

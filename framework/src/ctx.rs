@@ -27,6 +27,8 @@ struct Inner {
     /// Resolved once per request, even when several functions of it ask concurrently.
     user: tokio::sync::OnceCell<Option<User>>,
     invalidate: RefCell<Vec<String>>,
+    /// Invalidations for other clients: `None` for everyone, or one user's.
+    pushed: RefCell<Vec<(Option<i32>, String)>>,
     cookies: RefCell<Vec<Cookie<'static>>>,
     accounts: Option<Arc<Accounts>>,
 }
@@ -46,6 +48,7 @@ impl Ctx {
             channels,
             user: tokio::sync::OnceCell::new(),
             invalidate: RefCell::default(),
+            pushed: RefCell::default(),
             cookies: RefCell::default(),
             accounts,
         };
@@ -88,6 +91,34 @@ impl Ctx {
     /// (`"counter"`) or a name with canonical arguments (`greet?{"name":"Ann"}`).
     pub fn invalidate(&self, key: impl Into<String>) {
         self.inner.invalidate.borrow_mut().push(key.into());
+    }
+
+    /// As [`invalidate`](Ctx::invalidate), and also every other connected client refetches
+    /// `key` (pushed on its channel socket once the call succeeded, in every process with the
+    /// Redis layer): for data everyone sees, such as a shared counter. Needs an app with a
+    /// channel layer; clients listen with `<MizanProvider live>`.
+    pub fn invalidate_for_all(&self, key: impl Into<String>) {
+        let key = key.into();
+        self.inner.pushed.borrow_mut().push((None, key.clone()));
+        self.invalidate(key);
+    }
+
+    /// Makes the clients of user `user_id` (every tab and device) refetch `key` once the call
+    /// succeeded: for data only they see, changed by someone else (an admin, another user).
+    /// The caller refetches it too when it is that user.
+    pub fn invalidate_for_user(&self, user_id: i32, key: impl Into<String>) {
+        self.inner.pushed.borrow_mut().push((Some(user_id), key.into()));
+    }
+
+    /// The pushed invalidations so far.
+    pub(crate) fn pushed(&self) -> Vec<(Option<i32>, String)> {
+        self.inner.pushed.borrow().clone()
+    }
+
+    /// What [`invalidate_for_all`](Ctx::invalidate_for_all) and
+    /// [`invalidate_for_user`](Ctx::invalidate_for_user) asked for.
+    pub(crate) fn take_pushed(&self) -> Vec<(Option<i32>, String)> {
+        std::mem::take(&mut self.inner.pushed.borrow_mut())
     }
 
     /// Sends `message` to every subscriber of the group that `params` select in channel `C`

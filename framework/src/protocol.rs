@@ -22,6 +22,10 @@ pub const CONTEXT_ERROR_KEY: &str = "$error";
 /// Key of form-level messages (not tied to one field) in a `VALIDATION` error's `fields`,
 /// as Django's `NON_FIELD_ERRORS`: `{"fields": {"__all__": ["sign-ups are closed"]}}`.
 pub const FORM_ERROR_KEY: &str = "__all__";
+/// Request header naming the caller's channel socket (its `welcome` frame's `socket`): the
+/// invalidations a call pushes to other clients skip that socket, which gets them in the
+/// call's answer already.
+pub const SOCKET_HEADER: &str = "X-Mizan-Socket";
 /// Header carrying the correlation id of every response.
 pub const REQUEST_ID_HEADER: &str = "X-Request-Id";
 

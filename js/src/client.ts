@@ -1,6 +1,6 @@
 import { documentCookies, readCookie } from "./cookie.js";
 import { errorFromFetchFailure, errorFromResponse, MizanError, NETWORK_ERROR, NO_STATUS } from "./error.js";
-import { API_PREFIX, CSRF_COOKIE, CSRF_HEADER, HOST_COOKIE_PREFIX } from "./protocol.gen.js";
+import { API_PREFIX, CSRF_COOKIE, CSRF_HEADER, HOST_COOKIE_PREFIX, SOCKET_HEADER } from "./protocol.gen.js";
 import { MizanSocket, socketUrl, type ReconnectOptions, type WebSocketFactory } from "./socket.js";
 import { isRecord } from "./json.js";
 
@@ -95,6 +95,9 @@ export class MizanClient {
     };
     const csrf = csrfToken(documentCookies());
     if (csrf !== undefined) headers[CSRF_HEADER] = csrf;
+    // This tab's socket gets the call's invalidations in the answer, not pushed as well.
+    const socketName = this.channelSocket?.name;
+    if (socketName !== undefined) headers[SOCKET_HEADER] = socketName;
 
     const body = await this.request(`/call/${encodeURIComponent(fn)}`, {
       method: "POST",

@@ -17,23 +17,38 @@ export type LocalContextKey =
   | readonly [typeof QUERY_KEY_ROOT, "local", string]
   | readonly [typeof QUERY_KEY_ROOT, "local", string, string];
 
-/** JSON with object keys sorted at every level, so equal values give equal strings. */
+/**
+ * Canonical JSON (RFC 8785, JCS), so equal values give equal strings on the
+ * client and the server: no whitespace, object keys sorted by UTF-16 code
+ * units at every level (written in that order even when they look like array
+ * indices, which `JSON.stringify` would put first), numbers and strings as
+ * `JSON.stringify` writes them. `toJSON` is honoured; `undefined` members are
+ * left out, as in JSON.
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value)) ?? "null";
+  return writeCanonical(value) ?? "null";
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
+function writeCanonical(value: unknown): string | undefined {
   if (typeof value === "object" && value !== null) {
     const maybeJson = value as { toJSON?: unknown };
-    if (typeof maybeJson.toJSON === "function") return value;
-    const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
+    if (typeof maybeJson.toJSON === "function") {
+      return writeCanonical((maybeJson.toJSON as () => unknown).call(value));
     }
-    return sorted;
+    if (Array.isArray(value)) {
+      return `[${value.map((item) => writeCanonical(item) ?? "null").join(",")}]`;
+    }
+    const members: string[] = [];
+    // The default sort compares UTF-16 code units, as RFC 8785 asks.
+    for (const key of Object.keys(value).sort()) {
+      const member = writeCanonical((value as Record<string, unknown>)[key]);
+      if (member !== undefined) members.push(`${JSON.stringify(key)}:${member}`);
+    }
+    return `{${members.join(",")}}`;
   }
-  return value;
+  // Primitives: JSON.stringify writes numbers in ECMAScript's shortest form
+  // (`1e+21`, `-0` as `0`) and leaves out what JSON cannot hold.
+  return JSON.stringify(value);
 }
 
 /** Query key of a local context: all instances when `args` is omitted, one instance otherwise. */

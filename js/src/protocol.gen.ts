@@ -4,6 +4,7 @@ export const API_PREFIX = "/api/mizan";
 export const CSRF_COOKIE = "mizan_csrf";
 export const HOST_COOKIE_PREFIX = "__Host-";
 export const CSRF_HEADER = "X-CSRF-Token";
+export const SOCKET_HEADER = "X-Mizan-Socket";
 export const SSR_DATA_GLOBAL = "__MIZAN_SSR_DATA__";
 export const SSR_LOCAL_KEY = "$local";
 export const CONTEXT_ERROR_KEY = "$error";

@@ -90,9 +90,20 @@ export class MizanSocket {
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private currentStatus: SocketStatus = "idle";
+  private currentName: string | undefined;
 
   constructor(options: MizanSocketOptions) {
     this.options = options;
+  }
+
+  /**
+   * The connection's name, from the server's `welcome` frame; calls send it
+   * (`X-Mizan-Socket`) so that the invalidations they push to every client
+   * skip this one, which has them in the call's answer. Undefined while not
+   * connected.
+   */
+  get name(): string | undefined {
+    return this.currentName;
   }
 
   /** The connection's state. */
@@ -135,6 +146,16 @@ export class MizanSocket {
     };
   }
 
+  /**
+   * Connects now, without a subscription, and stays connected (reconnecting
+   * after drops): to receive the invalidations the server pushes. Does
+   * nothing when already connected or connecting, or after {@link close}.
+   */
+  connect(): void {
+    if (this.currentStatus === "closed" || this.socket !== undefined || this.timer !== undefined) return;
+    this.open();
+  }
+
   /** Closes the connection for good: no reconnection, subscriptions dropped. */
   close(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
@@ -142,6 +163,7 @@ export class MizanSocket {
     this.entries.clear();
     const socket = this.socket;
     this.socket = undefined;
+    this.currentName = undefined;
     this.setStatus("closed");
     socket?.close(1000, "closed by the client");
   }
@@ -168,6 +190,7 @@ export class MizanSocket {
     socket.onclose = () => {
       if (this.socket !== socket) return;
       this.socket = undefined;
+      this.currentName = undefined;
       for (const entry of this.entries.values()) entry.subscribed = false;
       this.scheduleReconnect();
     };
@@ -227,6 +250,11 @@ export class MizanSocket {
           if (ended) this.entries.delete(id!);
           entry.handlers.onError?.(error, ended);
         }
+        break;
+      }
+      case "welcome": {
+        const name = frame["socket"];
+        if (typeof name === "string") this.currentName = name;
         break;
       }
       case "invalidate": {

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { MizanClient, MizanSocket, socketUrl, type MizanError, type SocketStatus } from "../src/index.js";
-import { FakeSocket } from "./helpers.js";
+import { fakeFetch, FakeSocket, json } from "./helpers.js";
 
 const last = () => FakeSocket.all[FakeSocket.all.length - 1]!;
 
@@ -185,6 +185,28 @@ describe("MizanSocket", () => {
     expect(keys).toEqual([["counter", 'greet?{"name":"Ann"}']]);
   });
 
+  it("connect() opens without a subscription, stays open for pushed invalidations and reconnects", () => {
+    const keys: Array<readonly string[]> = [];
+    const s = socket((k) => keys.push(k));
+    s.connect();
+    s.connect();
+    expect(FakeSocket.all).toHaveLength(1);
+    last().open();
+    expect(s.status).toBe("open");
+    expect(last().sent).toEqual([]);
+    last().receive({ type: "invalidate", keys: ["counter"] });
+    expect(keys).toEqual([["counter"]]);
+    last().drop();
+    vi.advanceTimersByTime(100);
+    expect(FakeSocket.all).toHaveLength(2);
+    last().open();
+    last().receive({ type: "invalidate", keys: ["current_user"] });
+    expect(keys).toEqual([["counter"], ["current_user"]]);
+    s.close();
+    s.connect();
+    expect(FakeSocket.all).toHaveLength(2);
+  });
+
   it("stays closed after close(): no reconnection, new subscriptions fail at once", () => {
     const s = socket();
     s.subscribe("chat", {}, { onMessage: () => {} });
@@ -212,6 +234,24 @@ describe("the client's socket", () => {
     last().open();
     last().receive({ type: "invalidate", keys: ["current_user"] });
     expect(seen).toEqual([["current_user"]]);
+  });
+
+  it("names its socket in calls, so the invalidations they push skip this tab", async () => {
+    const fetch = fakeFetch(() => json({ result: 1, invalidate: ["counter"] }));
+    const client = new MizanClient({ fetch, socketUrl: "ws://host/api/mizan/ws", connectSocket: (url) => new FakeSocket(url) });
+    await client.call("increment", {});
+    expect(fetch.requests[0]!.headers["X-Mizan-Socket"]).toBeUndefined();
+    client.socket().connect();
+    last().open();
+    expect(client.socket().name).toBeUndefined();
+    last().receive({ type: "welcome", socket: "abc.7" });
+    expect(client.socket().name).toBe("abc.7");
+    await client.call("increment", {});
+    expect(fetch.requests[1]!.headers["X-Mizan-Socket"]).toBe("abc.7");
+    last().drop();
+    expect(client.socket().name).toBeUndefined();
+    await client.call("increment", {});
+    expect(fetch.requests[2]!.headers["X-Mizan-Socket"]).toBeUndefined();
   });
 
   it("derives the URL from the page's location", () => {

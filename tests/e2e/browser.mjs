@@ -36,3 +36,19 @@ export function serverAndBrowser() {
   });
   return env;
 }
+
+/**
+ * Resolves with the name of the page's channel socket once the server welcomed it (the page
+ * then receives pushed invalidations). Call it before `page.goto`.
+ */
+export function welcomed(page) {
+  return new Promise((resolve) => {
+    page.on("websocket", (socket) => {
+      socket.on("framereceived", ({ payload }) => {
+        if (typeof payload !== "string") return;
+        const frame = JSON.parse(payload);
+        if (frame.type === "welcome") resolve(frame.socket);
+      });
+    });
+  });
+}

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { serverAndBrowser } from "./browser.mjs";
+import { serverAndBrowser, welcomed } from "./browser.mjs";
 
 const env = serverAndBrowser();
 
@@ -60,8 +60,10 @@ test("clicking +1 updates the stored counter through server-driven invalidation"
   const page = await env.browser.newPage();
   const requests = [];
   page.on("request", (request) => requests.push(new URL(request.url()).pathname));
+  const live = welcomed(page);
   await page.goto(`${env.server.url}/`);
   await page.waitForSelector('[data-hydrated="true"]');
+  await live;
   const start = Number(await page.textContent('[data-testid="counter"]'));
   await page.click('[data-testid="increment-button"]');
   await page.waitForFunction(
@@ -69,8 +71,34 @@ test("clicking +1 updates the stored counter through server-driven invalidation"
     start + 1,
   );
   assert.ok(requests.includes("/api/mizan/call/increment"));
-  assert.equal(requests.filter((path) => path === "/api/mizan/context").length, 1, "one refetch, asked for by the server");
+  assert.equal(
+    requests.filter((path) => path === "/api/mizan/context").length,
+    1,
+    "one refetch, asked for by the call's answer (the push skips the caller's own socket)",
+  );
   const html = await (await page.reload()).text();
   assert.equal(ssrData(html).counter, start + 1, "the new value is stored and server-rendered");
   await page.close();
+});
+
+test("a +1 in one tab shows in every other open tab without a reload", async () => {
+  const tabs = [await env.browser.newPage(), await env.browser.newPage()];
+  const live = tabs.map((tab) => welcomed(tab));
+  for (const tab of tabs) {
+    await tab.goto(`${env.server.url}/`);
+    await tab.waitForSelector('[data-hydrated="true"]');
+  }
+  await Promise.all(live);
+  const [clicking, watching] = tabs;
+  await watching.evaluate(() => {
+    window.__sameDocument = true;
+  });
+  const start = Number(await watching.textContent('[data-testid="counter"]'));
+  await clicking.click('[data-testid="increment-button"]');
+  await watching.waitForFunction(
+    (expected) => document.querySelector('[data-testid="counter"]')?.textContent === String(expected),
+    start + 1,
+  );
+  assert.equal(await watching.evaluate(() => window.__sameDocument), true, "updated in place, not reloaded");
+  for (const tab of tabs) await tab.close();
 });

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
-import { launchBrowser } from "./browser.mjs";
+import { launchBrowser, welcomed } from "./browser.mjs";
 import { ADMIN, startServer } from "./server.mjs";
 
 const env = { servers: [], browser: undefined };
@@ -55,4 +55,26 @@ test("a message said on one server reaches a member on the other", async () => {
   );
   await a.context.close();
   await b.context.close();
+});
+
+test("a +1 on one server makes the pages open on the other refetch the counter", async () => {
+  const [one, two] = env.servers;
+  const pages = [];
+  for (const server of [one, two]) {
+    const page = await (await env.browser.newContext()).newPage();
+    const live = welcomed(page);
+    await page.goto(server.url);
+    await page.waitForSelector('[data-hydrated="true"]');
+    await live;
+    pages.push(page);
+  }
+  const [clicking, watching] = pages;
+  // Each server has its own database here: what shows is that the other server's page was
+  // told, over Redis, to refetch.
+  const refetch = watching.waitForRequest((request) => new URL(request.url()).pathname === "/api/mizan/context", {
+    timeout: 10_000,
+  });
+  await clicking.click('[data-testid="increment-button"]');
+  await refetch;
+  for (const page of pages) await page.context().close();
 });

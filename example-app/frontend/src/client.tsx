@@ -7,10 +7,11 @@ import "./styles.css";
 const container = document.getElementById("root");
 if (container === null) throw new Error('The page has no element with id "root"');
 
-// The provider reads the server-rendered data from the page itself.
+// The provider reads the server-rendered data from the page itself; `live` opens the socket on
+// which the server pushes what other people changed (the shared counter).
 const app = (
   <StrictMode>
-    <MizanProvider>
+    <MizanProvider live>
       <App url={window.location.pathname + window.location.search} />
     </MizanProvider>
   </StrictMode>

@@ -585,7 +585,8 @@ export const IncrementInputSchema: z.ZodType<IncrementInput> = z.object({
 });
 
 /**
- * Adds `by` to the counter; the client refetches `counter` because of `invalidates`.
+ * Adds `by` to the counter. Everyone sees the counter: every open page refetches it, the
+ * caller's because of `invalidates`, the others' because it is pushed to them.
  */
 export function increment(input: IncrementInput, options?: CallOptions): Promise<number> {
   return callFunction<number>("increment", input, options, ["counter"]);

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use serde::Deserialize;
 use tokio::sync::{mpsc, Notify};
 
 /// One message for one subscription of a connection.
@@ -59,6 +60,28 @@ struct Member {
 /// none, so no app group can be it.
 pub(crate) const USER_CHANGED: &str = "mizan.user-changed";
 
+/// The reserved group of pushed invalidations ([`Channels::invalidate_for_all`]
+/// (super::Channels::invalidate_for_all)): JSON `{"user": <id> | null, "keys": [...],
+/// "except": "<socket>" | null}`. Like [`USER_CHANGED`], it cannot be an app's group.
+pub(crate) const INVALIDATE: &str = "mizan.invalidate";
+
+/// The subscription key of whole frames (pushed invalidations), sent to the client as they are.
+pub(crate) const FRAME: u64 = u64::MAX;
+
+/// An open socket: its user and its send queue, for pushed invalidations.
+struct Socket {
+    user: Option<i32>,
+    outbox: Outbox,
+}
+
+/// A pushed invalidation as it travels between processes.
+#[derive(Deserialize)]
+struct Push {
+    user: Option<i32>,
+    keys: Vec<String>,
+    except: Option<String>,
+}
+
 /// A logged-in socket, woken to re-check its user.
 struct Watcher {
     connection: u64,
@@ -69,13 +92,19 @@ struct Watcher {
 pub struct Hub {
     groups: Mutex<HashMap<String, Vec<Member>>>,
     users: Mutex<HashMap<i32, Vec<Watcher>>>,
+    sockets: Mutex<HashMap<u64, Socket>>,
     /// Tells this hub's own notices apart when the layer delivers them back to it.
     origin: String,
 }
 
 impl Default for Hub {
     fn default() -> Self {
-        Self { groups: Mutex::default(), users: Mutex::default(), origin: uuid::Uuid::new_v4().simple().to_string() }
+        Self {
+            groups: Mutex::default(),
+            users: Mutex::default(),
+            sockets: Mutex::default(),
+            origin: uuid::Uuid::new_v4().simple().to_string(),
+        }
     }
 }
 
@@ -102,6 +131,10 @@ impl Hub {
             self.receive_notice(data);
             return;
         }
+        if group == INVALIDATE {
+            self.receive_invalidation(data);
+            return;
+        }
         let groups = self.groups.lock().unwrap_or_else(PoisonError::into_inner);
         let Some(members) = groups.get(group) else { return };
         for member in members {
@@ -115,6 +148,46 @@ impl Hub {
     /// How many subscriptions `group` has in this process.
     pub fn subscribers(&self, group: &str) -> usize {
         self.groups.lock().unwrap_or_else(PoisonError::into_inner).get(group).map_or(0, Vec::len)
+    }
+
+    /// Registers an open socket of `user` (`None`: anonymous) for pushed invalidations; returns
+    /// its name across processes (the client sends it back with its calls).
+    pub(crate) fn open_socket(&self, connection: u64, user: Option<i32>, outbox: Outbox) -> String {
+        self.sockets.lock().unwrap_or_else(PoisonError::into_inner).insert(connection, Socket { user, outbox });
+        format!("{}.{connection}", self.origin)
+    }
+
+    pub(crate) fn close_socket(&self, connection: u64) {
+        self.sockets.lock().unwrap_or_else(PoisonError::into_inner).remove(&connection);
+    }
+
+    /// A pushed invalidation: an `invalidate` frame for every socket it is for (all, or the
+    /// user's), except the caller's own, which had the keys in its call's answer.
+    fn receive_invalidation(&self, data: &str) {
+        let push = match serde_json::from_str::<Push>(data) {
+            Ok(push) if !push.keys.is_empty() => push,
+            Ok(_) => return,
+            Err(error) => {
+                tracing::warn!(%error, "ignoring a malformed pushed invalidation");
+                return;
+            }
+        };
+        let except = push.except.as_deref().and_then(|name| {
+            let (origin, connection) = name.split_once('.')?;
+            (origin == self.origin).then(|| connection.parse::<u64>().ok()).flatten()
+        });
+        let frame = serde_json::json!({ "type": "invalidate", "keys": push.keys }).to_string();
+        let frame: Arc<str> = Arc::from(frame);
+        let sockets = self.sockets.lock().unwrap_or_else(PoisonError::into_inner);
+        for (connection, socket) in sockets.iter() {
+            if Some(*connection) == except || (push.user.is_some() && socket.user != push.user) {
+                continue;
+            }
+            let message = Outgoing { subscription: FRAME, data: Arc::clone(&frame) };
+            if let Err(mpsc::error::TrySendError::Full(_)) = socket.outbox.queue.try_send(message) {
+                socket.outbox.overflow.raise();
+            }
+        }
     }
 
     /// Wakes `connection` whenever [`user_changed`](Hub::user_changed) names `user`.

@@ -427,6 +427,44 @@ impl Channels {
         }
     }
 
+    /// Makes every connected client, in this process and (with the Redis layer) in every
+    /// other, refetch the contexts `keys` name (context names, or
+    /// [`context_key`](crate::context_key)s of local instances): for data everyone sees, such
+    /// as a shared counter. A client receives them on its channel socket, which
+    /// `<MizanProvider live>` opens as the page loads.
+    ///
+    /// Fails with `UNAVAILABLE` when the layer cannot deliver (Redis is down).
+    pub fn invalidate_for_all(&self, keys: &[String]) -> impl Future<Output = crate::Result<()>> + use<> {
+        self.push(None, keys, None)
+    }
+
+    /// As [`invalidate_for_all`](Channels::invalidate_for_all), for the clients of user
+    /// `user_id` only (all their tabs and devices).
+    pub fn invalidate_for_user(
+        &self,
+        user_id: i32,
+        keys: &[String],
+    ) -> impl Future<Output = crate::Result<()>> + use<> {
+        self.push(Some(user_id), keys, None)
+    }
+
+    pub(crate) fn push(
+        &self,
+        user: Option<i32>,
+        keys: &[String],
+        except: Option<&str>,
+    ) -> impl Future<Output = crate::Result<()>> + use<> {
+        let layer = Arc::clone(&self.layer);
+        let data = serde_json::json!({ "user": user, "keys": keys, "except": except }).to_string();
+        let empty = keys.is_empty();
+        async move {
+            match empty {
+                true => Ok(()),
+                false => layer.publish(hub::INVALIDATE, Arc::from(data)).await,
+            }
+        }
+    }
+
     /// Whether broadcasts can be delivered now.
     pub fn is_available(&self) -> bool {
         self.layer.is_available()
@@ -456,6 +494,33 @@ pub(crate) async fn user_changed_everywhere(user_id: i32) {
     for layer in layers {
         if let Err(error) = Channels::new(layer).user_changed(user_id).await {
             tracing::warn!(user = user_id, %error, "could not tell other processes' channel sockets that a user changed");
+        }
+    }
+}
+
+/// Sends what the call of `ctx` pushes ([`Ctx::invalidate_for_all`],
+/// [`Ctx::invalidate_for_user`]) to the other clients, skipping the caller's socket named in
+/// `except`; failures are logged (the caller has its keys in the answer either way).
+pub(crate) async fn push_invalidations(ctx: &Ctx, except: Option<&str>) {
+    let pushed = ctx.take_pushed();
+    if pushed.is_empty() {
+        return;
+    }
+    let Ok(channels) = ctx.channels() else {
+        tracing::debug!("this app has no channel layer: pushed invalidations reach only the caller");
+        return;
+    };
+    let mut audiences: Vec<(Option<i32>, Vec<String>)> = Vec::new();
+    for (user, key) in pushed {
+        match audiences.iter_mut().find(|(audience, _)| *audience == user) {
+            Some((_, keys)) if !keys.contains(&key) => keys.push(key),
+            Some(_) => {}
+            None => audiences.push((user, vec![key])),
+        }
+    }
+    for (user, keys) in audiences {
+        if let Err(error) = channels.push(user, &keys, except).await {
+            tracing::warn!(%error, "could not push invalidations to the other clients");
         }
     }
 }

@@ -57,6 +57,8 @@ pub(crate) async fn websocket(request: HttpRequest, body: web::Payload, shared: 
     if let Some(user) = user {
         channels.layer.hub().watch_user(user, id, Arc::clone(&recheck));
     }
+    let outbox = Outbox { queue, overflow: Arc::new(Overflow::default()) };
+    let name = channels.layer.hub().open_socket(id, user, outbox.clone());
     let connection = Connection {
         id,
         shared: shared.into_inner(),
@@ -65,13 +67,13 @@ pub(crate) async fn websocket(request: HttpRequest, body: web::Payload, shared: 
         user,
         recheck,
         session,
-        outbox: Outbox { queue, overflow: Arc::new(Overflow::default()) },
+        outbox,
         stall: settings.heartbeat * 3,
         subscriptions: HashMap::new(),
         ids: HashMap::new(),
         next_key: 0,
     };
-    actix_web::rt::spawn(connection.run(stream, outgoing, shutdown));
+    actix_web::rt::spawn(connection.run(stream, outgoing, shutdown, name));
     response
 }
 
@@ -152,6 +154,7 @@ impl Connection {
         mut stream: actix_ws::AggregatedMessageStream,
         mut outgoing: mpsc::Receiver<Outgoing>,
         mut shutdown: tokio::sync::watch::Receiver<bool>,
+        name: String,
     ) {
         let settings = self.channels.settings;
         let overflow = Arc::clone(&self.outbox.overflow);
@@ -159,7 +162,13 @@ impl Connection {
         let mut heartbeat = tokio::time::interval(settings.heartbeat);
         heartbeat.tick().await;
         let mut last_seen = Instant::now();
+        // The socket's name, which the client sends with its calls so that what they push to
+        // everyone skips this socket (the call's answer has it).
+        let welcome = self.send(json!({ "type": "welcome", "socket": name })).await;
         let end = loop {
+            if let Err(end) = welcome {
+                break end;
+            }
             // A dropped message closes the connection before anything else goes out.
             if overflow.happened() {
                 break TOO_SLOW_END;
@@ -232,6 +241,7 @@ impl Connection {
         if let Some(user) = self.user {
             self.channels.layer.hub().unwatch_user(user, self.id);
         }
+        self.channels.layer.hub().close_socket(self.id);
         self.leave_all().await;
         let reason = match end {
             End::Gone => return,
@@ -297,6 +307,10 @@ impl Connection {
 
     async fn deliver(&mut self, batch: Vec<Outgoing>) -> Result<(), End> {
         for message in batch {
+            if message.subscription == super::hub::FRAME {
+                bounded(self.session.text(message.data.to_string()), &self.outbox.overflow, self.stall).await?;
+                continue;
+            }
             let Some(id) = self.ids.get(&message.subscription) else {
                 continue; // unsubscribed meanwhile
             };

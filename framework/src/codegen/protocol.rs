@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use crate::protocol::{
     ErrorCode, API_PREFIX, CONTEXT_ERROR_KEY, CSRF_COOKIE, CSRF_HEADER, FORM_ERROR_KEY, HOST_COOKIE_PREFIX,
-    SSR_DATA_GLOBAL, SSR_LOCAL_KEY,
+    SOCKET_HEADER, SSR_DATA_GLOBAL, SSR_LOCAL_KEY,
 };
 
 /// The TypeScript module holding the protocol's constants and error-code table.
@@ -17,6 +17,7 @@ pub fn protocol_typescript() -> String {
         ("CSRF_COOKIE", CSRF_COOKIE),
         ("HOST_COOKIE_PREFIX", HOST_COOKIE_PREFIX),
         ("CSRF_HEADER", CSRF_HEADER),
+        ("SOCKET_HEADER", SOCKET_HEADER),
         ("SSR_DATA_GLOBAL", SSR_DATA_GLOBAL),
         ("SSR_LOCAL_KEY", SSR_LOCAL_KEY),
         ("CONTEXT_ERROR_KEY", CONTEXT_ERROR_KEY),

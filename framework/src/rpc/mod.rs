@@ -152,6 +152,7 @@ async fn call(
     let body = read_body(payload, limit, deadline).await?;
     arguments::check_depth(&body, shared.max_json_depth)?;
     let result = run(function, ctx.clone(), &body, shared.request_timeout).await?;
+    push_invalidations(request, &ctx).await?;
     // `{"result": <output>, "invalidate": [...]}`, written directly: the output is JSON already.
     let mut response = String::with_capacity(result.len() + 16);
     response.push_str("{\"result\":");
@@ -169,6 +170,25 @@ async fn call(
         response.add_cookie(&cookie).map_err(Error::internal)?;
     }
     Ok(response)
+}
+
+/// Pushes the call's invalidations for other clients, and adds those of its own user to its
+/// answer.
+async fn push_invalidations(request: &HttpRequest, ctx: &Ctx) -> Result<(), Error> {
+    let caller = ctx.user().await.ok().flatten().map(|user| user.id);
+    let own: Vec<String> =
+        ctx.pushed().into_iter().filter(|(user, _)| user.is_some() && *user == caller).map(|(_, key)| key).collect();
+    for key in own {
+        ctx.invalidate(key);
+    }
+    // The caller's own socket gets the keys in this answer; the name is checked by the hub.
+    let except = request
+        .headers()
+        .get(crate::protocol::SOCKET_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .filter(|name| name.len() <= 80);
+    crate::channels::push_invalidations(ctx, except).await;
+    Ok(())
 }
 
 /// Runs a function, turning a panic into an `INTERNAL` error so the worker keeps serving, and

@@ -198,7 +198,7 @@ impl Server {
         request.headers_mut().insert("cookie", HeaderValue::from_str(cookies).unwrap());
         let connecting = tokio_tungstenite::connect_async(request);
         let (stream, _) = tokio::time::timeout(PATIENCE, connecting).await.expect("the handshake is answered").unwrap();
-        Socket(stream)
+        Socket(stream, None)
     }
 
     async fn stop(self) {
@@ -209,12 +209,17 @@ impl Server {
 /// A POST to `/api/mizan/call/{name}` over the network, passing the CSRF checks; the status and
 /// the JSON body.
 async fn call(address: SocketAddr, name: &str, arguments: Value) -> (u16, Value) {
+    call_with(address, name, arguments, "").await
+}
+
+/// [`call`] with more header lines (`Name: value\r\n` each).
+async fn call_with(address: SocketAddr, name: &str, arguments: Value, headers: &str) -> (u16, Value) {
     let exchange = async {
         let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
         let body = arguments.to_string();
         let request = format!(
             "POST /api/mizan/call/{name} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
-             Cookie: mizan_csrf={TOKEN}\r\nX-CSRF-Token: {TOKEN}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+             Cookie: mizan_csrf={TOKEN}\r\nX-CSRF-Token: {TOKEN}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         );
         stream.write_all(request.as_bytes()).await.unwrap();
@@ -234,7 +239,8 @@ async fn call(address: SocketAddr, name: &str, arguments: Value) -> (u16, Value)
 
 type Stream = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-struct Socket(Stream);
+/// A client socket, and the name its `welcome` frame gave it.
+struct Socket(Stream, Option<String>);
 
 /// Opens `/api/mizan/ws` with the given `Origin` and `x-test-user` headers.
 async fn handshake(
@@ -251,7 +257,7 @@ async fn handshake(
     }
     let connecting = tokio_tungstenite::connect_async(request);
     let (stream, _) = tokio::time::timeout(PATIENCE, connecting).await.expect("the handshake is answered")?;
-    Ok(Socket(stream))
+    Ok(Socket(stream, None))
 }
 
 /// What the server sent next.
@@ -271,11 +277,39 @@ impl Socket {
     }
 
     /// The next JSON message or the close frame; `None` when nothing came within `wait`.
-    /// Pings are answered (by the client library) and skipped.
+    /// Pings are answered (by the client library) and skipped, and so is the `welcome` frame,
+    /// whose socket name is kept.
     async fn next_within(&mut self, wait: Duration) -> Option<Received> {
-        let next = async {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let received = tokio::time::timeout_at(deadline, Self::next_frame(&mut self.0)).await.ok()?;
+            if let Received::Json(json) = &received {
+                if json["type"] == "welcome" {
+                    self.1 = Some(json["socket"].as_str().expect("the welcome names the socket").to_owned());
+                    continue;
+                }
+            }
+            return Some(received);
+        }
+    }
+
+    /// The socket's name, from its `welcome` frame (the first the server sends).
+    async fn name(&mut self) -> String {
+        if self.1.is_none() {
+            let json = match tokio::time::timeout(PATIENCE, Self::next_frame(&mut self.0)).await {
+                Ok(Received::Json(json)) => json,
+                other => panic!("expected the welcome frame, got {other:?}"),
+            };
+            assert_eq!(json["type"], "welcome", "{json}");
+            self.1 = json["socket"].as_str().map(str::to_owned);
+        }
+        self.1.clone().expect("the welcome names the socket")
+    }
+
+    async fn next_frame(stream: &mut Stream) -> Received {
+        {
             loop {
-                match self.0.next().await {
+                match stream.next().await {
                     Some(Ok(Message::Text(text))) => {
                         let json = serde_json::from_str(text.as_str())
                             .unwrap_or_else(|error| panic!("not JSON ({error}): {text}"));
@@ -288,8 +322,7 @@ impl Socket {
                     None => panic!("the connection ended without a close frame"),
                 }
             }
-        };
-        tokio::time::timeout(wait, next).await.ok()
+        }
     }
 
     /// The next JSON message (a close frame fails the test).
@@ -1138,4 +1171,111 @@ async fn user_changes_reach_other_processes_and_redis_prefixes_keep_apps_apart()
     a.stop().await;
     b.stop().await;
     other_app.stop().await;
+}
+
+// --- Pushed invalidation ---------------------------------------------------------------------------
+
+#[mizan::client]
+async fn bump_for_everyone(ctx: &Ctx) -> mizan::Result<()> {
+    ctx.invalidate_for_all("counter");
+    Ok(())
+}
+
+#[mizan::client]
+async fn tell_user(ctx: &Ctx, user: i32) -> mizan::Result<()> {
+    ctx.invalidate_for_user(user, "inbox");
+    ctx.invalidate_for_user(user, r#"thread?{"id":7}"#);
+    Ok(())
+}
+
+#[mizan::client]
+async fn push_then_fail(ctx: &Ctx) -> mizan::Result<()> {
+    ctx.invalidate_for_all("counter");
+    Err(mizan::Error::bad_request("nothing changed"))
+}
+
+fn invalidate(keys: &[&str]) -> Value {
+    json!({ "type": "invalidate", "keys": keys })
+}
+
+#[actix_web::test]
+async fn invalidations_are_pushed_to_every_client_or_to_one_users_but_not_back_to_the_caller() {
+    let server = Server::start(app().functions(mizan::fns![bump_for_everyone, tell_user, push_then_fail]));
+    let mut caller = server.connect(None).await;
+    let mut anonymous = server.connect(None).await;
+    let mut staff = server.connect(Some("staff")).await;
+    let mut user = server.connect(Some("user")).await;
+    let name = caller.name().await;
+    assert_ne!(name, anonymous.name().await, "every socket has its own name");
+
+    let own = format!("X-Mizan-Socket: {name}\r\n");
+    let (status, body) = call_with(server.address, "bump_for_everyone", json!({}), &own).await;
+    assert_eq!((status, &body["invalidate"]), (200, &json!(["counter"])), "the caller's own answer: {body}");
+    for socket in [&mut anonymous, &mut staff, &mut user] {
+        assert_eq!(socket.recv().await, invalidate(&["counter"]));
+    }
+    caller.assert_quiet(Duration::from_millis(300)).await;
+
+    // One user's clients only; the caller is not that user.
+    let (status, body) = call_with(server.address, "tell_user", json!({ "user": 3 }), &own).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body.get("invalidate"), None, "{body}");
+    assert_eq!(staff.recv().await, invalidate(&["inbox", r#"thread?{"id":7}"#]));
+    for socket in [&mut caller, &mut anonymous, &mut user] {
+        socket.assert_quiet(Duration::from_millis(200)).await;
+    }
+
+    // A failed call pushes nothing.
+    let (status, _) = call(server.address, "push_then_fail", json!({})).await;
+    assert_eq!(status, 400);
+    for socket in [&mut caller, &mut anonymous, &mut staff, &mut user] {
+        socket.assert_quiet(Duration::from_millis(200)).await;
+    }
+
+    // Without the header (or with a name from elsewhere) the caller's socket is told too.
+    let forged = "X-Mizan-Socket: 0000.1\r\n";
+    call_with(server.address, "bump_for_everyone", json!({}), forged).await;
+    for socket in [&mut caller, &mut anonymous, &mut staff, &mut user] {
+        assert_eq!(socket.recv().await, invalidate(&["counter"]));
+    }
+    server.stop().await;
+}
+
+#[actix_web::test]
+async fn pushed_invalidations_reach_the_clients_of_the_other_processes() {
+    let redis = Redis::start(free_port()).await;
+    let url = redis.url();
+    let server = || {
+        Server::start(
+            app()
+                .functions(mizan::fns![bump_for_everyone, tell_user])
+                .channel_layer(RedisLayer::connect_with_prefix(&url, "push:").unwrap()),
+        )
+    };
+    let (a, b) = (server(), server());
+    eventually("the layers are connected", || a.channels().is_available() && b.channels().is_available()).await;
+    let mut caller = a.connect(None).await;
+    let mut here = a.connect(Some("user")).await;
+    let mut there = b.connect(Some("user")).await;
+    let mut staff_there = b.connect(Some("staff")).await;
+    let own = format!("X-Mizan-Socket: {}\r\n", caller.name().await);
+
+    call_with(a.address, "bump_for_everyone", json!({}), &own).await;
+    assert_eq!(here.recv().await, invalidate(&["counter"]));
+    assert_eq!(there.recv().await, invalidate(&["counter"]));
+    assert_eq!(staff_there.recv().await, invalidate(&["counter"]));
+    caller.assert_quiet(Duration::from_millis(300)).await;
+
+    call_with(a.address, "tell_user", json!({ "user": 1 }), &own).await;
+    assert_eq!(here.recv().await, invalidate(&["inbox", r#"thread?{"id":7}"#]));
+    assert_eq!(there.recv().await, invalidate(&["inbox", r#"thread?{"id":7}"#]));
+    staff_there.assert_quiet(Duration::from_millis(300)).await;
+
+    // From a background task, without a call.
+    b.channels().invalidate_for_all(&["site".to_owned()]).await.unwrap();
+    for socket in [&mut caller, &mut here, &mut there, &mut staff_there] {
+        assert_eq!(socket.recv().await, invalidate(&["site"]));
+    }
+    a.stop().await;
+    b.stop().await;
 }

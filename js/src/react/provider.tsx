@@ -14,6 +14,13 @@ export interface MizanProviderProps {
    * render request's `ssrData`.
    */
   ssrData?: SsrData;
+  /**
+   * Opens the channel socket as soon as the app mounts, so that contexts the
+   * server invalidates for everyone (`ctx.invalidate_for_all`) or for this user
+   * (`ctx.invalidate_for_user`) are refetched here too, without a reload.
+   * Default false: the socket opens with the first channel subscription.
+   */
+  live?: boolean;
   /** TanStack QueryClient to use. By default the provider creates its own, once. */
   queryClient?: QueryClient;
   children?: ReactNode;
@@ -54,6 +61,11 @@ export function MizanProvider(props: MizanProviderProps): ReactNode {
     () => client.onInvalidate((keys) => applyInvalidation(queryClient, keys)),
     [client, queryClient],
   );
+
+  const live = props.live === true;
+  useEffect(() => {
+    if (live) client.socket().connect();
+  }, [client, live]);
 
   const value = useMemo<MizanContextValue>(() => ({ client, ssrData }), [client, ssrData]);
 
