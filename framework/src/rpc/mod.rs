@@ -152,7 +152,7 @@ async fn call(
     let body = read_body(payload, limit, deadline).await?;
     arguments::check_depth(&body, shared.max_json_depth)?;
     let result = run(function, ctx.clone(), &body, shared.request_timeout).await?;
-    push_invalidations(request, &ctx).await?;
+    push_invalidations(request, &ctx).await;
     // `{"result": <output>, "invalidate": [...]}`, written directly: the output is JSON already.
     let mut response = String::with_capacity(result.len() + 16);
     response.push_str("{\"result\":");
@@ -174,12 +174,17 @@ async fn call(
 
 /// Pushes the call's invalidations for other clients, and adds those of its own user to its
 /// answer.
-async fn push_invalidations(request: &HttpRequest, ctx: &Ctx) -> Result<(), Error> {
-    let caller = ctx.user().await.ok().flatten().map(|user| user.id);
-    let own: Vec<String> =
-        ctx.pushed().into_iter().filter(|(user, _)| user.is_some() && *user == caller).map(|(_, key)| key).collect();
-    for key in own {
-        ctx.invalidate(key);
+async fn push_invalidations(request: &HttpRequest, ctx: &Ctx) {
+    let pushed = ctx.pushed();
+    if pushed.is_empty() {
+        return;
+    }
+    if pushed.iter().any(|(user, _)| user.is_some()) {
+        // Only then is the caller looked up: most calls push nothing, or push to everyone.
+        let caller = ctx.user().await.ok().flatten().map(|user| user.id);
+        for (_, key) in pushed.into_iter().filter(|(user, _)| user.is_some() && *user == caller) {
+            ctx.invalidate(key);
+        }
     }
     // The caller's own socket gets the keys in this answer; the name is checked by the hub.
     let except = request
@@ -188,7 +193,6 @@ async fn push_invalidations(request: &HttpRequest, ctx: &Ctx) -> Result<(), Erro
         .and_then(|value| value.to_str().ok())
         .filter(|name| name.len() <= 80);
     crate::channels::push_invalidations(ctx, except).await;
-    Ok(())
 }
 
 /// Runs a function, turning a panic into an `INTERNAL` error so the worker keeps serving, and
