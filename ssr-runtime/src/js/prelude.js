@@ -111,27 +111,52 @@
 
   // Called by the renderer after every render: drop what the render scheduled.
   // Isolation between renders: after the bundle is loaded the server seals the globals
-  // (records every own property of globalThis); after each render, properties the render
-  // added are deleted and ones it replaced are put back. (Objects reachable from globals are
-  // not copied: freeze what must not change.)
+  // (records every own property of globalThis, and of the web API objects below and their
+  // prototypes); after each render, properties the render added are deleted and ones it
+  // replaced are put back. (Other objects reachable from globals are not copied: freeze what
+  // must not change.)
+  const PROTECTED = [
+    "URL",
+    "URLSearchParams",
+    "AbortController",
+    "AbortSignal",
+    "Event",
+    "EventTarget",
+    "DOMException",
+    "crypto",
+    "performance",
+    "Intl",
+    "TextEncoder",
+    "TextDecoder",
+    "MessageChannel",
+  ];
   let sealed = null;
-  const sealGlobals = () => {
-    sealed = new Map();
-    for (const key of Reflect.ownKeys(globalThis)) sealed.set(key, Object.getOwnPropertyDescriptor(globalThis, key));
+  const snapshot = (target) => {
+    const properties = new Map();
+    for (const key of Reflect.ownKeys(target)) properties.set(key, Object.getOwnPropertyDescriptor(target, key));
+    return { target, properties };
   };
-  const restoreGlobals = () => {
-    if (sealed === null) return;
-    for (const key of Reflect.ownKeys(globalThis)) {
-      if (!sealed.has(key)) {
+  const sealGlobals = () => {
+    sealed = [snapshot(globalThis)];
+    for (const name of PROTECTED) {
+      const value = globalThis[name];
+      if ((typeof value !== "object" && typeof value !== "function") || value === null) continue;
+      sealed.push(snapshot(value));
+      if (typeof value === "function" && value.prototype) sealed.push(snapshot(value.prototype));
+    }
+  };
+  const restore = ({ target, properties }) => {
+    for (const key of Reflect.ownKeys(target)) {
+      if (!properties.has(key)) {
         try {
-          delete globalThis[key];
+          delete target[key];
         } catch {
           // Non-configurable: cannot be removed.
         }
       }
     }
-    for (const [key, original] of sealed) {
-      const current = Object.getOwnPropertyDescriptor(globalThis, key);
+    for (const [key, original] of properties) {
+      const current = Object.getOwnPropertyDescriptor(target, key);
       const same =
         current !== undefined &&
         current.value === original.value &&
@@ -139,12 +164,15 @@
         current.set === original.set;
       if (!same) {
         try {
-          Object.defineProperty(globalThis, key, original);
+          Object.defineProperty(target, key, original);
         } catch {
           // Non-configurable and changed: nothing can be done.
         }
       }
     }
+  };
+  const restoreGlobals = () => {
+    if (sealed !== null) sealed.forEach(restore);
   };
   Object.defineProperty(globalThis, "__mizanSealGlobals", { value: sealGlobals, enumerable: false });
   Object.defineProperty(globalThis, "__mizanAfterRender", {
