@@ -8,11 +8,13 @@ use crate::{Bundle, Limits, RenderOutput, SsrError};
 
 /// The web globals installed before the bundle, in order: timers, message ports, text
 /// encoding and render isolation; `URL`/`URLSearchParams`; the rest (abort, base64,
-/// structured clone, crypto, performance).
-const PRELUDE: [(&str, &str); 3] = [
+/// structured clone, crypto, performance); `Intl` number and date formatting where the
+/// engine's is broken. (check-server-bundle.mjs and tests/env load the same list.)
+const PRELUDE: [(&str, &str); 4] = [
     ("mizan:prelude.js", include_str!("js/prelude.js")),
     ("mizan:url.js", include_str!("js/url.js")),
     ("mizan:web.js", include_str!("js/web.js")),
+    ("mizan:intl.js", include_str!("js/intl.js")),
 ];
 
 /// The heap limit once a render has hit it: V8 aborts the process unless the limit is raised

@@ -54,7 +54,7 @@ const context = vm.createContext({
     },
   },
 });
-for (const file of ["prelude.js", "url.js", "web.js"]) {
+for (const file of ["prelude.js", "url.js", "web.js", "intl.js"]) {
   vm.runInContext(await readFile(join(preludeDir, file), "utf8"), context, { filename: file });
 }
 

@@ -405,6 +405,53 @@ function runEnvCases() {
     return [typeof first, first >= 0, monotonic, Math.abs(origin + performance.now() - Date.now()) < 1000];
   });
 
+  // --- Intl (US English) ----------------------------------------------------------------------
+  const numbers = [0, 1, -1, 1234.5, 1234567.891, 0.1 + 0.2, 1.005, 2.5, -0.0001, 999.9995, 1e21, 123456789012, NaN, Infinity, -Infinity];
+  test("Intl.NumberFormat decimal", () => numbers.map((n) => new Intl.NumberFormat("en-US").format(n)));
+  test("Intl.NumberFormat fraction digits", () =>
+    numbers.map((n) => new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n)));
+  test("Intl.NumberFormat no grouping", () => new Intl.NumberFormat("en-US", { useGrouping: false }).format(1234567.5));
+  test("Intl.NumberFormat integer digits", () => new Intl.NumberFormat("en-US", { minimumIntegerDigits: 3 }).format(7));
+  test("Intl.NumberFormat percent", () => [0, 0.256, 1, -0.5, 0.12345].map((n) => new Intl.NumberFormat("en-US", { style: "percent" }).format(n)));
+  test("Intl.NumberFormat currency", () =>
+    ["USD", "EUR", "GBP", "JPY"].map((currency) =>
+      [1234.5, -5, 0.015].map((n) => new Intl.NumberFormat("en-US", { style: "currency", currency }).format(n)),
+    ));
+  test("Intl.NumberFormat bad options", () => new Intl.NumberFormat("en-US", { minimumFractionDigits: 3, maximumFractionDigits: 1 }));
+  test("Number toLocaleString", () => [(1234567.891).toLocaleString("en-US"), (0.5).toLocaleString("en-US", { style: "percent" })]);
+  const instants = [0, Date.UTC(2024, 1, 29, 13, 5, 9), Date.UTC(1999, 11, 31, 23, 59, 59), Date.UTC(2025, 6, 4, 12, 0, 0)];
+  const dateOptions = [
+    {},
+    { dateStyle: "full" },
+    { dateStyle: "long" },
+    { dateStyle: "medium" },
+    { dateStyle: "short" },
+    { timeStyle: "short" },
+    { timeStyle: "medium" },
+    { dateStyle: "medium", timeStyle: "short" },
+    { dateStyle: "long", timeStyle: "short" },
+    { year: "numeric", month: "long", day: "numeric" },
+    { year: "numeric", month: "short", day: "numeric" },
+    { month: "short", day: "numeric" },
+    { month: "long", year: "numeric" },
+    { weekday: "long" },
+    { weekday: "short", month: "short", day: "numeric" },
+    { year: "numeric", month: "2-digit", day: "2-digit" },
+    { hour: "numeric", minute: "2-digit" },
+    { hour: "2-digit", minute: "2-digit", hour12: false },
+    { hour: "numeric" },
+    { year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" },
+  ];
+  for (const options of dateOptions) {
+    test(`Intl.DateTimeFormat ${JSON.stringify(options)}`, () =>
+      instants.map((t) => new Intl.DateTimeFormat("en-US", { ...options, timeZone: "UTC" }).format(new Date(t))));
+  }
+  test("Date toLocale*String in UTC", () => {
+    const date = new Date(Date.UTC(2024, 1, 29, 13, 5, 9));
+    const utc = { timeZone: "UTC" };
+    return [date.toLocaleString("en-US", utc), date.toLocaleDateString("en-US", utc), date.toLocaleTimeString("en-US", utc)];
+  });
+
   // --- DOMException -------------------------------------------------------------------------
   test("DOMException", () => {
     const error = new DOMException("message", "AbortError");

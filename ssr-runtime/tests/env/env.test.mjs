@@ -45,7 +45,7 @@ test("the runtime's polyfills give expected.json in a bare V8 context", () => {
       },
     },
   });
-  for (const file of ["prelude.js", "url.js", "web.js"]) {
+  for (const file of ["prelude.js", "url.js", "web.js", "intl.js"]) {
     vm.runInContext(readFileSync(join(js, file), "utf8"), context, { filename: file });
   }
   assert.equal(vm.runInContext("typeof DOMException", context), "function", "the DOMException polyfill is installed");
