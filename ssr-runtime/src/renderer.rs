@@ -404,27 +404,34 @@ mod tests {
     }
 
     #[test]
-    fn web_globals_a_render_changes_are_put_back() {
+    fn web_globals_a_render_cannot_change_them_for_the_next() {
         let bundle = r#"
+            // While the bundle loads, the web objects can still be extended (polyfills do).
+            URLSearchParams.prototype.fromTheBundle = () => "kept";
             globalThis.__mizanRender = () => {
                 const seen = [
                     typeof URL.prototype.hacked,
                     typeof crypto.getRandomValues,
                     typeof performance.now,
-                    AbortSignal.abort("why").reason,
+                    String(AbortSignal.abort("why").reason),
                     new URL("https://a.example/x").href,
+                    new URLSearchParams().fromTheBundle(),
                 ];
-                URL.prototype.hacked = true;
-                Object.defineProperty(URL.prototype, "href", { get: () => "hijacked" });
-                crypto.getRandomValues = null;
-                performance.now = () => 0;
-                AbortSignal.abort = () => "replaced";
+                const attempts = [
+                    () => { URL.prototype.hacked = true; },
+                    () => Object.defineProperty(URL.prototype, "href", { get: () => "hijacked" }),
+                    () => { crypto.getRandomValues = null; },
+                    () => { performance.now = () => 0; },
+                    () => { AbortSignal.abort = () => "replaced"; },
+                    () => { Intl.NumberFormat = null; },
+                ];
+                for (const attempt of attempts) { try { attempt(); } catch {} }
                 return JSON.stringify({ html: JSON.stringify(seen) });
             };
         "#;
         let mut renderer = Renderer::new(&Bundle::new("mutates.js", bundle)).unwrap();
         let first = renderer.render("{}").unwrap().html;
-        assert_eq!(first, r#"["undefined","function","function","why","https://a.example/x"]"#);
+        assert_eq!(first, r#"["undefined","function","function","why","https://a.example/x","kept"]"#);
         assert_eq!(renderer.render("{}").unwrap().html, first, "the next render sees the originals");
     }
 

@@ -111,11 +111,13 @@
 
   // Called by the renderer after every render: drop what the render scheduled.
   // Isolation between renders: after the bundle is loaded the server seals the globals
-  // (records every own property of globalThis, and of the web API objects below and their
-  // prototypes); after each render, properties the render added are deleted and ones it
-  // replaced are put back. (Other objects reachable from globals are not copied: freeze what
-  // must not change.)
-  const PROTECTED = [
+  // (records every own property of globalThis); after each render, properties the render
+  // added are deleted and ones it replaced are put back. The web API objects below, and
+  // their prototypes, are frozen at that point (the bundle may still extend them while it
+  // loads): a render cannot change them for the next one. Comparing their properties after
+  // every render instead would cost about half a millisecond on QuickJS. (Other objects
+  // reachable from globals are not copied: freeze what must not change.)
+  const FROZEN = [
     "URL",
     "URLSearchParams",
     "AbortController",
@@ -131,32 +133,29 @@
     "MessageChannel",
   ];
   let sealed = null;
-  const snapshot = (target) => {
-    const properties = new Map();
-    for (const key of Reflect.ownKeys(target)) properties.set(key, Object.getOwnPropertyDescriptor(target, key));
-    return { target, properties };
-  };
   const sealGlobals = () => {
-    sealed = [snapshot(globalThis)];
-    for (const name of PROTECTED) {
+    sealed = new Map();
+    for (const key of Reflect.ownKeys(globalThis)) sealed.set(key, Object.getOwnPropertyDescriptor(globalThis, key));
+    for (const name of FROZEN) {
       const value = globalThis[name];
       if ((typeof value !== "object" && typeof value !== "function") || value === null) continue;
-      sealed.push(snapshot(value));
-      if (typeof value === "function" && value.prototype) sealed.push(snapshot(value.prototype));
+      Object.freeze(value);
+      if (typeof value === "function" && value.prototype) Object.freeze(value.prototype);
     }
   };
-  const restore = ({ target, properties }) => {
-    for (const key of Reflect.ownKeys(target)) {
-      if (!properties.has(key)) {
+  const restoreGlobals = () => {
+    if (sealed === null) return;
+    for (const key of Reflect.ownKeys(globalThis)) {
+      if (!sealed.has(key)) {
         try {
-          delete target[key];
+          delete globalThis[key];
         } catch {
           // Non-configurable: cannot be removed.
         }
       }
     }
-    for (const [key, original] of properties) {
-      const current = Object.getOwnPropertyDescriptor(target, key);
+    for (const [key, original] of sealed) {
+      const current = Object.getOwnPropertyDescriptor(globalThis, key);
       const same =
         current !== undefined &&
         current.value === original.value &&
@@ -164,15 +163,12 @@
         current.set === original.set;
       if (!same) {
         try {
-          Object.defineProperty(target, key, original);
+          Object.defineProperty(globalThis, key, original);
         } catch {
           // Non-configurable and changed: nothing can be done.
         }
       }
     }
-  };
-  const restoreGlobals = () => {
-    if (sealed !== null) sealed.forEach(restore);
   };
   Object.defineProperty(globalThis, "__mizanSealGlobals", { value: sealGlobals, enumerable: false });
   Object.defineProperty(globalThis, "__mizanAfterRender", {
