@@ -60,12 +60,13 @@
 
   // --- Event, EventTarget ----------------------------------------------------------------
   const LISTENERS = Symbol("listeners");
+  /** Events whose listeners stopped the dispatch (`stopImmediatePropagation`). */
+  const stopped = new WeakSet();
   class Event {
     #type;
     #cancelable;
     #bubbles;
     #defaultPrevented = false;
-    #stopped = false;
     constructor(type, init = {}) {
       if (arguments.length === 0) throw new TypeError('The "type" argument must be specified');
       this.#type = String(type);
@@ -93,10 +94,7 @@
     }
     stopPropagation() {}
     stopImmediatePropagation() {
-      this.#stopped = true;
-    }
-    get __stopped() {
-      return this.#stopped;
+      stopped.add(this);
     }
   }
   class EventTarget {
@@ -141,7 +139,7 @@
           // As in a browser: a throwing listener is reported, the others still run.
           if (globalThis.console) globalThis.console.error(error);
         }
-        if (event.__stopped) break;
+        if (stopped.has(event)) break;
       }
       event.currentTarget = null;
       return !event.defaultPrevented;

@@ -265,6 +265,23 @@ function runEnvCases() {
     return [signal instanceof AbortSignal, signal.aborted];
   });
   test("signal is an EventTarget", () => new AbortController().signal instanceof EventTarget);
+  test("EventTarget dispatch", () => {
+    const target = new EventTarget();
+    const log = [];
+    const handler = { handleEvent: (event) => log.push(`object ${event.type}`) };
+    target.addEventListener("ping", (event) => log.push(`first ${event.target === target} ${event.currentTarget === target}`));
+    target.addEventListener("ping", handler);
+    target.addEventListener("ping", handler);
+    target.addEventListener("ping", (event) => {
+      log.push("stops");
+      event.stopImmediatePropagation();
+    });
+    target.addEventListener("ping", () => log.push("never"));
+    const event = new Event("ping", { cancelable: true });
+    target.addEventListener("ping", () => event.preventDefault());
+    const result = target.dispatchEvent(event);
+    return [log, result, event.defaultPrevented, event.currentTarget, new Event("x").cancelable];
+  });
 
   // --- atob, btoa ----------------------------------------------------------------------------
   test("btoa", () => [btoa(""), btoa("f"), btoa("fo"), btoa("foo"), btoa("foobar"), btoa("\u0000\u00ff\u0080"), btoa(12)]);
