@@ -59,8 +59,9 @@ test-rust: frontend ## Rust unit and integration tests, formatting, codegen stal
 	$(BIN) codegen --check
 
 .PHONY: test-js
-test-js: setup ## The @mizan/react Vitest suite and TypeScript checks
+test-js: setup ## The @mizan/react Vitest suite, TypeScript checks, the SSR web globals against Node
 	$(NPM) test -w js
+	node --test ssr-runtime/tests/env/
 	$(NPM) run --silent typecheck -w js
 	$(NPM) run --silent build -w js
 	node build/check-package.mjs

@@ -167,8 +167,9 @@ const server = {
   entryPoints: { server: join(root, "src/server.tsx") },
   outdir,
   // The embedded engine is neither a browser nor Node.js: it has no window,
-  // document, fetch or process, only TextEncoder, MessageChannel, timers,
-  // queueMicrotask and console.
+  // document, fetch or process, only console and the web globals of Mizan's
+  // SSR prelude (timers, TextEncoder, MessageChannel, URL, URLSearchParams,
+  // AbortController, atob/btoa, structuredClone, crypto, performance).
   platform: "neutral",
   mainFields: ["module", "main"],
   format: "iife",

@@ -31,6 +31,8 @@ compile_error!("mizan-ssr: enable exactly one engine feature, `quickjs` (default
 
 mod bundle;
 mod error;
+#[cfg(any(feature = "quickjs", feature = "v8"))]
+mod ops;
 mod output;
 mod pool;
 #[cfg_attr(not(any(feature = "quickjs", feature = "v8")), path = "no_engine.rs")]

@@ -6,7 +6,16 @@ use deno_core::{v8, JsRuntime, RuntimeOptions};
 use crate::watchdog::Watchdog;
 use crate::{Bundle, Limits, RenderOutput, SsrError};
 
-const PRELUDE: &str = include_str!("js/prelude.js");
+/// The web globals installed before the bundle, in order: timers, message ports, text
+/// encoding and render isolation; `URL`/`URLSearchParams`; the rest (abort, base64,
+/// structured clone, crypto, performance); `Intl` number and date formatting where the
+/// engine's is broken. (check-server-bundle.mjs and tests/env load the same list.)
+const PRELUDE: [(&str, &str); 4] = [
+    ("mizan:prelude.js", include_str!("js/prelude.js")),
+    ("mizan:url.js", include_str!("js/url.js")),
+    ("mizan:web.js", include_str!("js/web.js")),
+    ("mizan:intl.js", include_str!("js/intl.js")),
+];
 
 /// The heap limit once a render has hit it: V8 aborts the process unless the limit is raised
 /// while the termination takes effect, so it gets headroom.
@@ -46,6 +55,7 @@ impl Renderer {
         let limits = bundle.limits();
         let mut runtime = JsRuntime::new(RuntimeOptions {
             create_params: Some(v8::CreateParams::default().heap_limits(0, limits.heap_limit)),
+            extensions: vec![crate::ops::extension()],
             ..RuntimeOptions::default()
         });
         let out_of_memory = Rc::new(Cell::new(false));
@@ -66,7 +76,9 @@ impl Renderer {
             bundle: bundle.name().to_owned(),
             message: error.to_string(),
         };
-        runtime.execute_script("mizan:prelude.js", PRELUDE).map_err(load_error)?;
+        for (name, source) in PRELUDE {
+            runtime.execute_script(name, source).map_err(load_error)?;
+        }
         runtime.execute_script(format!("mizan:{}", bundle.name()), bundle.source().to_owned()).map_err(load_error)?;
         let (render, after_render) = {
             deno_core::scope!(scope, &mut runtime);
@@ -355,6 +367,72 @@ mod tests {
         let mut renderer = limited(bundle, limits);
         assert!(matches!(renderer.render(r#"{"loop":true}"#), Err(SsrError::Timeout(_))));
         assert_eq!(renderer.render("{}").unwrap().html, "clean");
+    }
+
+    /// The web globals of the prelude give what Node.js gives on the same cases (see
+    /// tests/env/env.test.mjs, which checks expected.json against Node).
+    #[test]
+    fn web_globals_match_node() {
+        let cases = include_str!("../tests/env/cases.js");
+        let bundle = format!(
+            "{cases}\nglobalThis.__mizanRender = () => JSON.stringify({{ html: JSON.stringify(runEnvCases()) }});"
+        );
+        let mut renderer = Renderer::new(&Bundle::new("env-cases.js", bundle)).unwrap();
+        let expected: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(include_str!("../tests/env/expected.json")).unwrap();
+        for _ in 0..2 {
+            let html = renderer.render("{}").unwrap().html;
+            let actual: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&html).unwrap();
+            let differences: Vec<String> = expected
+                .iter()
+                .filter(|(name, value)| actual.get(*name) != Some(value))
+                .map(|(name, value)| {
+                    format!(
+                        "{name}\n  node:    {value}\n  runtime: {}",
+                        actual.get(name).unwrap_or(&serde_json::Value::Null)
+                    )
+                })
+                .collect();
+            assert!(
+                differences.is_empty(),
+                "{} cases differ from Node:\n{}",
+                differences.len(),
+                differences.join("\n")
+            );
+            assert_eq!(actual.len(), expected.len(), "the same cases ran");
+        }
+    }
+
+    #[test]
+    fn web_globals_a_render_cannot_change_them_for_the_next() {
+        let bundle = r#"
+            // While the bundle loads, the web objects can still be extended (polyfills do).
+            URLSearchParams.prototype.fromTheBundle = () => "kept";
+            globalThis.__mizanRender = () => {
+                const seen = [
+                    typeof URL.prototype.hacked,
+                    typeof crypto.getRandomValues,
+                    typeof performance.now,
+                    String(AbortSignal.abort("why").reason),
+                    new URL("https://a.example/x").href,
+                    new URLSearchParams().fromTheBundle(),
+                ];
+                const attempts = [
+                    () => { URL.prototype.hacked = true; },
+                    () => Object.defineProperty(URL.prototype, "href", { get: () => "hijacked" }),
+                    () => { crypto.getRandomValues = null; },
+                    () => { performance.now = () => 0; },
+                    () => { AbortSignal.abort = () => "replaced"; },
+                    () => { Intl.NumberFormat = null; },
+                ];
+                for (const attempt of attempts) { try { attempt(); } catch {} }
+                return JSON.stringify({ html: JSON.stringify(seen) });
+            };
+        "#;
+        let mut renderer = Renderer::new(&Bundle::new("mutates.js", bundle)).unwrap();
+        let first = renderer.render("{}").unwrap().html;
+        assert_eq!(first, r#"["undefined","function","function","why","https://a.example/x","kept"]"#);
+        assert_eq!(renderer.render("{}").unwrap().html, first, "the next render sees the originals");
     }
 
     #[test]

@@ -1,8 +1,10 @@
 // Checks that dist/server.js renders the app in a bare JavaScript engine: a
 // fresh V8 context holding only the globals the server's embedded engine
-// provides (no window, document, fetch or process).
+// provides (no window, document, fetch or process): the language, console and
+// the web globals of the runtime's own prelude (ssr-runtime/src/js).
 //
 // Usage: node scripts/check-server-bundle.mjs  (after `npm run build`)
+import { webcrypto } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,6 +12,7 @@ import vm from "node:vm";
 
 const root = dirname(fileURLToPath(import.meta.url));
 const bundlePath = join(root, "..", "dist", "server.js");
+const preludeDir = join(root, "..", "..", "..", "ssr-runtime", "src", "js");
 
 const ISO = "2026-01-01T00:00:00Z";
 const results = [];
@@ -37,14 +40,23 @@ try {
   process.exit(1);
 }
 
+// What the embedded engine has besides the language: console, deno_core's ops (here backed by
+// Node's), then the prelude the renderer installs before the bundle.
+const started = performance.now();
 const context = vm.createContext({
-  TextEncoder,
-  MessageChannel,
-  setTimeout,
-  clearTimeout,
-  queueMicrotask,
   console,
+  Deno: {
+    core: {
+      ops: {
+        op_mizan_fill_random: (bytes) => (webcrypto.getRandomValues(bytes), true),
+        op_timer_now: () => performance.now() - started,
+      },
+    },
+  },
 });
+for (const file of ["prelude.js", "url.js", "web.js", "intl.js"]) {
+  vm.runInContext(await readFile(join(preludeDir, file), "utf8"), context, { filename: file });
+}
 
 check("the bare context has no browser or Node.js globals", () => {
   for (const name of ["window", "document", "fetch", "process", "require", "Buffer"]) {
@@ -102,6 +114,32 @@ check("an unknown path renders the app's not-found page with status 404", () => 
   const missing = JSON.parse(vm.runInContext("__mizanRender(__request)", context));
   assert(missing.status === 404, `status is ${missing.status}`);
   assert(missing.html.includes('data-testid="not-found"'), "html lacks the not-found page");
+});
+
+/** Renders `url` with the data above. */
+function render(url) {
+  context.__request = JSON.stringify({
+    url,
+    ssrData: { counter: 3, current_user: null, server_time: { iso: ISO, unix_ms: 1 }, $local: {} },
+  });
+  return JSON.parse(vm.runInContext("__mizanRender(__request)", context));
+}
+
+check("the router picks the page from the path, and reads its query", () => {
+  const chat = render("/chat?room=r%C3%A9union");
+  assert(chat.status === 200, `status is ${chat.status}`);
+  assert(chat.head === "<title>Chat · Mizan example</title>", `head is ${JSON.stringify(chat.head)}`);
+  assert(chat.html.includes('data-testid="chat-login-required"'), "html lacks the chat page");
+  const contact = render("/contact");
+  assert(contact.head === "<title>Contact · Mizan example</title>", `head is ${JSON.stringify(contact.head)}`);
+  assert(render("/Contact").status === 404, "paths are case-sensitive");
+});
+
+check("router links are plain links in the html", () => {
+  assert(response !== undefined, "no response");
+  for (const path of ["/", "/greet", "/chat", "/contact", "/signup"]) {
+    assert(response.html.includes(`<a href="${path}"`), `html lacks a link to ${path}`);
+  }
 });
 
 const passed = results.filter((r) => r.ok).length;

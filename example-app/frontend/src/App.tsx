@@ -1,16 +1,20 @@
 import { PageStatus, PageTitle } from "@mizan/react";
 import { useEffect, useState, type FormEvent } from "react";
+import { Link, Route, Routes, useLocation, useSearchParams } from "react-router";
 import { Account } from "./Account";
 import { ChatPage } from "./ChatPage";
 import { ContactPage, SignupPage } from "./FormPages";
 import { GreetPage } from "./GreetPage";
 import { useCounter, useEcho, useIncrement, useServerTime } from "./mizan.gen";
 
-/** The app's pages, chosen by path; `url` is the page's path and query. */
-export function App({ url }: { url: string }) {
+/**
+ * The app's pages, chosen by React Router from the location of the router around it:
+ * `<StaticRouter location>` on the server (server.tsx), `<BrowserRouter>` in the browser
+ * (client.tsx), where its links navigate without reloading the page.
+ */
+export function App() {
   const serverTime = useServerTime();
   const [hydrated, setHydrated] = useState(false);
-  const [pathname, query = ""] = url.split("?", 2) as [string, string?];
 
   useEffect(() => {
     setHydrated(true);
@@ -21,42 +25,50 @@ export function App({ url }: { url: string }) {
       <header>
         <h1>Mizan</h1>
         <nav className="nav">
-          <a href="/">Home</a>
-          <a href="/greet">Greetings</a>
-          <a href="/chat">Chat</a>
-          <a href="/contact">Contact</a>
-          <a href="/signup">Sign up</a>
+          <Link to="/">Home</Link>
+          <Link to="/greet">Greetings</Link>
+          <Link to="/chat">Chat</Link>
+          <Link to="/contact">Contact</Link>
+          <Link to="/signup">Sign up</Link>
         </nav>
         <p className="muted">
           Server time: <time data-testid="server-time" dateTime={serverTime.iso}>{serverTime.iso}</time>
         </p>
       </header>
-      {pathname === "/" ? (
-        <Home hydrated={hydrated} />
-      ) : pathname === "/greet" ? (
-        <GreetPage hydrated={hydrated} initialName={queryParam(query, "name") ?? ""} />
-      ) : pathname === "/chat" ? (
-        <ChatPage hydrated={hydrated} room={queryParam(query, "room") || "lobby"} />
-      ) : pathname === "/contact" ? (
-        <ContactPage hydrated={hydrated} />
-      ) : pathname === "/signup" ? (
-        <SignupPage hydrated={hydrated} />
-      ) : (
-        <NotFound pathname={pathname} />
-      )}
+      <Routes>
+        <Route path="/" caseSensitive element={<Home hydrated={hydrated} />} />
+        <Route path="/greet" caseSensitive element={<GreetRoute hydrated={hydrated} />} />
+        <Route path="/chat" caseSensitive element={<ChatRoute hydrated={hydrated} />} />
+        <Route path="/contact" caseSensitive element={<ContactPage hydrated={hydrated} />} />
+        <Route path="/signup" caseSensitive element={<SignupPage hydrated={hydrated} />} />
+        <Route path="*" element={<NotFound />} />
+      </Routes>
     </main>
   );
 }
 
+/** `/greet?name=...`: the name in the box to start with. */
+function GreetRoute({ hydrated }: { hydrated: boolean }) {
+  const [params] = useSearchParams();
+  return <GreetPage hydrated={hydrated} initialName={params.get("name") ?? ""} />;
+}
+
+/** `/chat?room=...`: the room, `lobby` by default. */
+function ChatRoute({ hydrated }: { hydrated: boolean }) {
+  const [params] = useSearchParams();
+  return <ChatPage hydrated={hydrated} room={params.get("room") || "lobby"} />;
+}
+
 /** Any other path: status 404, rendered by the app like every page. */
-function NotFound({ pathname }: { pathname: string }) {
+function NotFound() {
+  const { pathname } = useLocation();
   return (
     <section className="card" aria-label="Not found">
       <PageStatus code={404} />
       <PageTitle>Not found · Mizan example</PageTitle>
       <h2 data-testid="not-found">Page not found</h2>
       <p className="muted">
-        Nothing lives at <code>{pathname}</code>. <a href="/">Go home</a>.
+        Nothing lives at <code>{pathname}</code>. <Link to="/">Go home</Link>.
       </p>
     </section>
   );
@@ -118,24 +130,4 @@ function Home({ hydrated }: { hydrated: boolean }) {
       </form>
     </>
   );
-}
-
-/**
- * The first value of `name` in a query string. (The embedded server engine has no `URL` or
- * `URLSearchParams`, so the app parses its own.)
- */
-function queryParam(query: string, name: string): string | undefined {
-  for (const pair of query.split("&")) {
-    const [key = "", value = ""] = pair.split("=", 2);
-    if (decodeQuery(key) === name) return decodeQuery(value);
-  }
-  return undefined;
-}
-
-function decodeQuery(text: string): string {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, " "));
-  } catch {
-    return text;
-  }
 }

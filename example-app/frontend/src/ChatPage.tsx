@@ -1,5 +1,6 @@
 import { PageTitle } from "@mizan/react";
 import { useState, type FormEvent } from "react";
+import { Link } from "react-router";
 import { ChatHistoryProvider, useChatChannel, useChatHistory, useCurrentUser, type ChatMessage } from "./mizan.gen";
 
 /**
@@ -13,7 +14,7 @@ export function ChatPage({ hydrated, room }: { hydrated: boolean; room: string }
       <section className="card" aria-label="Chat">
         <PageTitle>Chat · Mizan example</PageTitle>
         <p data-testid="chat-login-required">
-          Log in on the <a href="/">home page</a> to chat.
+          Log in on the <Link to="/">home page</Link> to chat.
         </p>
       </section>
     );

@@ -1,4 +1,5 @@
 import { PageTitle, type FieldValues, type FormFieldMeta, type UseMizanFormReturn } from "@mizan/react";
+import { Link } from "react-router";
 import { ContactStatsProvider, useContactForm, useContactStats, useCurrentUser, useSignupForm } from "./mizan.gen";
 
 /**
@@ -44,7 +45,7 @@ export function SignupPage({ hydrated }: { hydrated: boolean }) {
       <section className="card" aria-label="Signed up">
         <PageTitle>Sign up · Mizan example</PageTitle>
         <p data-testid="signup-done">
-          Logged in as <strong>{user.username}</strong>. <a href="/">Go home</a>.
+          Logged in as <strong>{user.username}</strong>. <Link to="/">Go home</Link>.
         </p>
       </section>
     );

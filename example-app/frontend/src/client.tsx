@@ -1,6 +1,7 @@
 import { MizanProvider } from "@mizan/react";
 import { StrictMode } from "react";
 import { createRoot, hydrateRoot } from "react-dom/client";
+import { BrowserRouter } from "react-router";
 import { App } from "./App";
 import "./styles.css";
 
@@ -12,7 +13,9 @@ if (container === null) throw new Error('The page has no element with id "root"'
 const app = (
   <StrictMode>
     <MizanProvider live>
-      <App url={window.location.pathname + window.location.search} />
+      <BrowserRouter>
+        <App />
+      </BrowserRouter>
     </MizanProvider>
   </StrictMode>
 );

@@ -109,11 +109,20 @@ async fn unknown_paths_get_the_apps_not_found_page_with_status_404() {
     assert!(html.contains("<title>Not found · Mizan example</title>"), "{html}");
     assert_eq!(html.matches("<title>").count(), 1, "the app's title replaces the default: {html}");
     assert!(ssr_data(&html)["counter"].is_number(), "a 404 page still carries its data for hydration");
+    for path in ["/Greet", "/greet/more", "/contact.html"] {
+        assert_eq!(get(path).await.0, StatusCode::NOT_FOUND, "{path}: the router matches whole, case-sensitive paths");
+    }
 }
 
 #[actix_web::test]
 async fn every_page_sets_its_own_title() {
-    for (path, title) in [("/", "Mizan example"), ("/greet", "Greetings · Mizan example")] {
+    for (path, title) in [
+        ("/", "Mizan example"),
+        ("/greet", "Greetings · Mizan example"),
+        ("/chat?room=lobby", "Chat · Mizan example"),
+        ("/contact", "Contact · Mizan example"),
+        ("/signup", "Sign up · Mizan example"),
+    ] {
         let (status, _, html) = get(path).await;
         assert_eq!(status, StatusCode::OK, "{path}");
         assert!(html.contains(&format!("<title>{title}</title>")), "{path}: {html}");

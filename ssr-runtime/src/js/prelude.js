@@ -112,12 +112,36 @@
   // Called by the renderer after every render: drop what the render scheduled.
   // Isolation between renders: after the bundle is loaded the server seals the globals
   // (records every own property of globalThis); after each render, properties the render
-  // added are deleted and ones it replaced are put back. (Objects reachable from globals are
-  // not copied: freeze what must not change.)
+  // added are deleted and ones it replaced are put back. The web API objects below, and
+  // their prototypes, are frozen at that point (the bundle may still extend them while it
+  // loads): a render cannot change them for the next one. Comparing their properties after
+  // every render instead would cost about half a millisecond on QuickJS. (Other objects
+  // reachable from globals are not copied: freeze what must not change.)
+  const FROZEN = [
+    "URL",
+    "URLSearchParams",
+    "AbortController",
+    "AbortSignal",
+    "Event",
+    "EventTarget",
+    "DOMException",
+    "crypto",
+    "performance",
+    "Intl",
+    "TextEncoder",
+    "TextDecoder",
+    "MessageChannel",
+  ];
   let sealed = null;
   const sealGlobals = () => {
     sealed = new Map();
     for (const key of Reflect.ownKeys(globalThis)) sealed.set(key, Object.getOwnPropertyDescriptor(globalThis, key));
+    for (const name of FROZEN) {
+      const value = globalThis[name];
+      if ((typeof value !== "object" && typeof value !== "function") || value === null) continue;
+      Object.freeze(value);
+      if (typeof value === "function" && value.prototype) Object.freeze(value.prototype);
+    }
   };
   const restoreGlobals = () => {
     if (sealed === null) return;
