@@ -210,7 +210,8 @@ pub use mizan_macros::frontend;
 /// Carries a struct's `#[validate(...)]` rules, with their parameters and custom messages,
 /// into its JSON Schema, so the generated Zod schema checks exactly what the server checks.
 ///
-/// Put it above the derives of a struct used in server function arguments:
+/// Put it above the derives of a struct used in server function arguments, or as a channel's
+/// parameters or client messages (which the server validates with the same rules):
 ///
 /// ```
 /// #[mizan::rules]
