@@ -103,14 +103,21 @@ pub use invalidation::context_key;
 ///     Ok(ctx.user().await?.is_some_and(|user| user.username.starts_with("editor")))
 /// }
 ///
-/// /// After a successful call the client refetches the `counter` context.
+/// /// A global context: part of every page's data.
+/// #[mizan::client(context = "global")]
+/// pub async fn counter() -> mizan::Result<u32> {
+///     Ok(0)
+/// }
+///
+/// /// After a successful call the client refetches the `counter` context (which must be
+/// /// registered: `build()` fails otherwise).
 /// #[mizan::client(auth = is_editor, invalidates = ["counter"], body_limit = 16 * 1024)]
 /// pub async fn reset(ctx: &Ctx) -> mizan::Result<()> {
 ///     ctx.invalidate(r#"greet?{"name":"Ann"}"#); // one instance of a local context
 ///     Ok(())
 /// }
 ///
-/// let app = mizan::Mizan::new().functions(mizan::fns![echo, search, reset]).build().unwrap();
+/// let app = mizan::Mizan::new().functions(mizan::fns![echo, search, counter, reset]).build().unwrap();
 /// assert!(app.registry().get("reports.search").is_some());
 /// ```
 ///
@@ -124,7 +131,7 @@ pub use invalidation::context_key;
 /// | `auth = path::to::predicate` | an `async fn(&Ctx) -> mizan::Result<bool>`; an error or a panic denies |
 /// | `context = "global"` | a global context: no arguments, part of every page's SSR data |
 /// | `context = "local"` | a local context, fetched with its arguments |
-/// | `invalidates = ["key", ...]` | contexts the client refetches after every successful call |
+/// | `invalidates = ["key", ...]` | contexts the client refetches after every successful call: registered context names (`"counter"`) or one local instance (`"greet?{\"name\":\"Ann\"}"`); [`Mizan::build`] fails on a name no registered context has |
 /// | `body_limit = <bytes>` | this function's request-body limit (default: the app's, 1 MiB) |
 ///
 /// # The function
@@ -179,7 +186,7 @@ pub use secret::{SecretKey, SecretKeyError, MIN_SECRET_KEY_LEN};
 /// | `name = "contact"` | required: the functions are `contact.schema`, `contact.validate`, `contact.submit`; the hook `useContactForm()` |
 /// | `title = "..."` | the form's title (default: the name in words) |
 /// | `auth = ...` | who may use the form, as in [`client`] (applies to all three functions) |
-/// | `invalidates = [...]` | contexts the client refetches after a successful submission |
+/// | `invalidates = [...]` | contexts the client refetches after a successful submission (registered contexts, as in [`client`]) |
 /// | `body_limit = <bytes>` | the request-body limit of the form's functions |
 ///
 /// # Field metadata: `#[field(...)]`
