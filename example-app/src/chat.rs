@@ -44,6 +44,7 @@ pub struct ChatMessage {
     pub at: DateTime<Utc>,
 }
 
+#[mizan::channel]
 impl Channel for Chat {
     const NAME: &'static str = "chat";
     const AUTH: AuthLevel = AuthLevel::Authenticated;

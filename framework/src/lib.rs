@@ -67,6 +67,35 @@ pub use ctx::Ctx;
 pub use error::{ClientError, Error, ErrorCode, FieldErrors, Result};
 pub use forms::Form;
 pub use invalidation::context_key;
+/// Marks a [`Channel`](channels::Channel) impl so that `codegen --check` reports the channel
+/// when no [`channels!`] lists it (as it does for `#[mizan::client]` functions missing from
+/// [`fns!`] and `#[mizan::form]`s missing from [`forms!`]). It changes nothing else; an impl
+/// without it works the same but cannot be checked.
+///
+/// ```
+/// use mizan::channels::{Channel, NoMessages};
+///
+/// #[derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema, validator::Validate)]
+/// pub struct Room {
+///     pub name: String,
+/// }
+///
+/// pub struct Lobby;
+///
+/// #[mizan::channel]
+/// impl Channel for Lobby {
+///     const NAME: &'static str = "lobby";
+///     type Params = Room;
+///     type ServerMessage = String;
+///     type ClientMessage = NoMessages;
+///
+///     fn group(params: &Room) -> String {
+///         params.name.clone()
+///     }
+/// }
+/// ```
+#[doc(inline)]
+pub use mizan_macros::channel;
 /// Marks an async function as callable from the client.
 ///
 /// ```
@@ -252,9 +281,10 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 pub mod __private {
     pub use crate::auth::AuthLevel;
     pub use crate::error::{variant_data, ErrorsOf, ViaClientError, ViaOtherError};
-    pub use crate::registry::{FunctionDef, FunctionKind, FunctionMeta};
+    pub use crate::registry::{Declared, DeclaredKind, FunctionDef, FunctionKind, FunctionMeta};
     pub use crate::validation::{collect, regex_source, Nested, ValidateArguments, ViaNothing, ViaValidate};
     pub use crate::FieldErrors;
+    pub use inventory;
     pub use schemars;
     pub use serde;
     pub use serde_json;

@@ -4,12 +4,14 @@
 //! the function) whose [`ServerFunction::definition`] describes it. The app lists its
 //! functions explicitly with [`fns!`](crate::fns), and [`Registry::new`] checks the list.
 
+mod declared;
 mod function;
 mod result;
 
 use std::collections::BTreeMap;
 use std::fmt;
 
+pub use declared::{Declared, DeclaredKind};
 pub use function::{FormRole, FunctionDef, FunctionKind, FunctionMeta, Handler};
 pub use result::IntoFunctionResult;
 
@@ -138,6 +140,24 @@ impl Registry {
     /// Every function, sorted by name.
     pub fn iter(&self) -> impl Iterator<Item = &FunctionDef> {
         self.functions.values()
+    }
+
+    /// What the binary defines with `#[mizan::client]`, `#[mizan::form]` and
+    /// `#[mizan::channel]` but this registry does not hold (the framework's own functions
+    /// aside), sorted by kind and name: definitions left out of `fns!`, `forms!` or
+    /// `channels!`, which are neither served nor generated. `codegen --check` reports them.
+    pub fn unlisted(&self) -> Vec<&'static Declared> {
+        let mut unlisted: Vec<&'static Declared> = Declared::all()
+            .filter(|declared| !declared.is_framework())
+            .filter(|declared| match declared.kind {
+                DeclaredKind::Function => self.get(declared.name).is_none(),
+                DeclaredKind::Form => self.get(&format!("{}.submit", declared.name)).is_none(),
+                DeclaredKind::Channel => !self.channels.contains_key(declared.name),
+            })
+            .collect();
+        unlisted.sort_by_key(|declared| (declared.kind, declared.name, declared.file, declared.line));
+        unlisted.dedup_by_key(|declared| (declared.kind, declared.name, declared.file, declared.line));
+        unlisted
     }
 
     /// The global contexts, sorted by name.

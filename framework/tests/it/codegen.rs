@@ -254,6 +254,7 @@ pub(crate) struct Order {
     pub(crate) note: Option<String>,
 }
 
+#[mizan::channel]
 impl mizan::channels::Channel for Desk {
     const NAME: &'static str = "desk";
     type Params = DeskParams;
@@ -311,6 +312,38 @@ fn channel_parameters_and_messages_carry_the_servers_rules_and_messages() {
     ] {
         assert!(generated.contains(needle), "missing {needle:?} in:\n{generated}");
     }
+}
+
+/// `codegen --check` (`cli::run_codegen` with `check`) reports what the binary defines with
+/// the macros but the app leaves out of `fns!`, `forms!` and `channels!`; not the framework's
+/// own functions, nor what is registered.
+#[test]
+fn codegen_check_reports_functions_forms_and_channels_left_unregistered() {
+    let path = std::env::temp_dir().join(format!("mizan-unlisted-{}/client.gen.ts", std::process::id()));
+    let app = crate::fixtures::app().codegen_output(&path);
+    let error = mizan::cli::run_codegen(&app, true).unwrap_err().to_string();
+    for needle in [
+        "defined but not registered, so neither served nor in the generated client",
+        "  - function `misspelt` (it::contexts, framework/tests/it/contexts.rs:",
+        "  - function `rulebook` (it::codegen, framework/tests/it/codegen.rs:",
+        "  - form `rules` (it::codegen, framework/tests/it/codegen.rs:",
+        "  - channel `desk` (it::codegen, framework/tests/it/codegen.rs:",
+    ] {
+        assert!(error.contains(needle), "missing {needle:?} in:\n{error}");
+    }
+    assert!(error.contains(") is not in `fns!`") && error.contains(") is not in `forms!`"), "{error}");
+    assert!(error.contains(") is not in `channels!`"), "{error}");
+    for registered in ["function `bump`", "function `transfer`", "auth.login", "current_user"] {
+        assert!(!error.contains(registered), "{registered} is listed or the framework's: {error}");
+    }
+    assert!(!path.exists(), "the check writes nothing");
+
+    // This file's registry lists its function, form and channel.
+    let unlisted: Vec<String> = registry().unlisted().iter().map(|declared| declared.name.to_owned()).collect();
+    for listed in ["kitchen_sink", "rulebook", "transfer", "rules", "desk"] {
+        assert!(!unlisted.iter().any(|name| name == listed), "{listed} in {unlisted:?}");
+    }
+    assert!(unlisted.iter().any(|name| name == "misspelt"), "{unlisted:?}");
 }
 
 /// The server's answers for the shared cases; `js/test/rules.test.ts` checks the generated
