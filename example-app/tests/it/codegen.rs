@@ -22,6 +22,9 @@ fn the_generated_client_is_current() {
         "export const useGreet = GreetContext.use;",
         // Declared invalidations travel with the call.
         r#"return callFunction<number>("increment", input, options, ["counter"]);"#,
+        // The chat's parameters and messages carry the server's rules and messages.
+        r#"room: z.string().refine(rules.length({ min: 1, max: 40 }), "a room name has 1 to 40 characters"),"#,
+        r#"text: z.string().refine(rules.length({ min: 1, max: 500 }), "say 1 to 500 characters"),"#,
     ] {
         assert!(generated.contains(needle), "missing `{needle}` in:\n{generated}");
     }
