@@ -1,4 +1,4 @@
-//! Misuse of `#[mizan::client]` and `#[derive(mizan::ClientError)]` is a compile error with a
+//! Misuse of `#[mizan::client]`, `#[mizan::channel]` and `#[derive(mizan::ClientError)]` is a compile error with a
 //! span and a message that says what to do. `TRYBUILD=overwrite` updates the expectations.
 
 #[test]
