@@ -16,6 +16,7 @@ use validator::Validate;
 pub struct Chat;
 
 /// Which room to join.
+#[mizan::rules]
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, Validate)]
 pub struct ChatParams {
     /// The room's name.
@@ -24,6 +25,7 @@ pub struct ChatParams {
 }
 
 /// What a member says.
+#[mizan::rules]
 #[derive(Debug, Deserialize, JsonSchema, Validate)]
 pub struct ChatSend {
     /// The text.
@@ -42,6 +44,7 @@ pub struct ChatMessage {
     pub at: DateTime<Utc>,
 }
 
+#[mizan::channel]
 impl Channel for Chat {
     const NAME: &'static str = "chat";
     const AUTH: AuthLevel = AuthLevel::Authenticated;
@@ -54,11 +57,6 @@ impl Channel for Chat {
     }
 
     async fn on_receive(ctx: &Ctx, params: &ChatParams, message: ChatSend) -> mizan::Result<()> {
-        let mut fields = mizan::FieldErrors::new();
-        mizan::validation::collect(message.validate(), "", &mut fields);
-        if !fields.is_empty() {
-            return Err(Error::validation(fields));
-        }
         let user = ctx.user().await?.ok_or_else(Error::unauthenticated)?.username.clone();
         let row = messages::ActiveModel {
             room: Set(params.room.clone()),

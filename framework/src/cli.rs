@@ -51,7 +51,8 @@ enum Command {
     Migrate,
     /// Generate the TypeScript client from the registered server functions.
     Codegen {
-        /// Do not write: fail if the generated file on disk is stale.
+        /// Do not write: fail if the generated file on disk is stale, or if a function, form or
+        /// `#[mizan::channel]` the binary defines is not registered.
         #[arg(long)]
         check: bool,
     },
@@ -76,12 +77,21 @@ pub fn main(app: impl Fn() -> Mizan + Send + Clone + 'static) -> ExitCode {
     }
 }
 
-/// Generates (or with `check`, verifies) the app's TypeScript client.
+/// Generates (or with `check`, verifies) the app's TypeScript client. With `check`, it also
+/// fails when the binary defines functions, forms or `#[mizan::channel]` channels the app does
+/// not register ([`codegen::check_listed`]); without, it warns about them.
 pub fn run_codegen(app: &Mizan, check: bool) -> anyhow::Result<SyncOutcome> {
     let Some(path) = app.codegen_path() else {
         anyhow::bail!("this app has no codegen output; set one with `Mizan::codegen_output(path)`");
     };
-    let outcome = codegen::sync_files(&app.registry()?, app.codegen_settings(), path, check)?;
+    let registry = app.registry()?;
+    // Definitions left out of `fns!`/`forms!`/`channels!`: a failed check, a warning otherwise.
+    match codegen::check_listed(&registry) {
+        Err(error) if check => return Err(error.into()),
+        Err(error) => tracing::warn!("{error}"),
+        Ok(()) => {}
+    }
+    let outcome = codegen::sync_files(&registry, app.codegen_settings(), path, check)?;
     match (check, outcome) {
         (true, _) => tracing::info!(path = %path.display(), "generated client is up to date"),
         (false, SyncOutcome::Written) => tracing::info!(path = %path.display(), "wrote the generated client"),

@@ -67,6 +67,35 @@ pub use ctx::Ctx;
 pub use error::{ClientError, Error, ErrorCode, FieldErrors, Result};
 pub use forms::Form;
 pub use invalidation::context_key;
+/// Marks a [`Channel`](channels::Channel) impl so that `codegen --check` reports the channel
+/// when no [`channels!`] lists it (as it does for `#[mizan::client]` functions missing from
+/// [`fns!`] and `#[mizan::form]`s missing from [`forms!`]). It changes nothing else; an impl
+/// without it works the same but cannot be checked.
+///
+/// ```
+/// use mizan::channels::{Channel, NoMessages};
+///
+/// #[derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema, validator::Validate)]
+/// pub struct Room {
+///     pub name: String,
+/// }
+///
+/// pub struct Lobby;
+///
+/// #[mizan::channel]
+/// impl Channel for Lobby {
+///     const NAME: &'static str = "lobby";
+///     type Params = Room;
+///     type ServerMessage = String;
+///     type ClientMessage = NoMessages;
+///
+///     fn group(params: &Room) -> String {
+///         params.name.clone()
+///     }
+/// }
+/// ```
+#[doc(inline)]
+pub use mizan_macros::channel;
 /// Marks an async function as callable from the client.
 ///
 /// ```
@@ -103,14 +132,21 @@ pub use invalidation::context_key;
 ///     Ok(ctx.user().await?.is_some_and(|user| user.username.starts_with("editor")))
 /// }
 ///
-/// /// After a successful call the client refetches the `counter` context.
+/// /// A global context: part of every page's data.
+/// #[mizan::client(context = "global")]
+/// pub async fn counter() -> mizan::Result<u32> {
+///     Ok(0)
+/// }
+///
+/// /// After a successful call the client refetches the `counter` context (which must be
+/// /// registered: `build()` fails otherwise).
 /// #[mizan::client(auth = is_editor, invalidates = ["counter"], body_limit = 16 * 1024)]
 /// pub async fn reset(ctx: &Ctx) -> mizan::Result<()> {
 ///     ctx.invalidate(r#"greet?{"name":"Ann"}"#); // one instance of a local context
 ///     Ok(())
 /// }
 ///
-/// let app = mizan::Mizan::new().functions(mizan::fns![echo, search, reset]).build().unwrap();
+/// let app = mizan::Mizan::new().functions(mizan::fns![echo, search, counter, reset]).build().unwrap();
 /// assert!(app.registry().get("reports.search").is_some());
 /// ```
 ///
@@ -124,7 +160,7 @@ pub use invalidation::context_key;
 /// | `auth = path::to::predicate` | an `async fn(&Ctx) -> mizan::Result<bool>`; an error or a panic denies |
 /// | `context = "global"` | a global context: no arguments, part of every page's SSR data |
 /// | `context = "local"` | a local context, fetched with its arguments |
-/// | `invalidates = ["key", ...]` | contexts the client refetches after every successful call |
+/// | `invalidates = ["key", ...]` | contexts the client refetches after every successful call: registered context names (`"counter"`) or one local instance (`"greet?{\"name\":\"Ann\"}"`); [`Mizan::build`] fails on a name no registered context has |
 /// | `body_limit = <bytes>` | this function's request-body limit (default: the app's, 1 MiB) |
 ///
 /// # The function
@@ -179,7 +215,7 @@ pub use secret::{SecretKey, SecretKeyError, MIN_SECRET_KEY_LEN};
 /// | `name = "contact"` | required: the functions are `contact.schema`, `contact.validate`, `contact.submit`; the hook `useContactForm()` |
 /// | `title = "..."` | the form's title (default: the name in words) |
 /// | `auth = ...` | who may use the form, as in [`client`] (applies to all three functions) |
-/// | `invalidates = [...]` | contexts the client refetches after a successful submission |
+/// | `invalidates = [...]` | contexts the client refetches after a successful submission (registered contexts, as in [`client`]) |
 /// | `body_limit = <bytes>` | the request-body limit of the form's functions |
 ///
 /// # Field metadata: `#[field(...)]`
@@ -210,7 +246,8 @@ pub use mizan_macros::frontend;
 /// Carries a struct's `#[validate(...)]` rules, with their parameters and custom messages,
 /// into its JSON Schema, so the generated Zod schema checks exactly what the server checks.
 ///
-/// Put it above the derives of a struct used in server function arguments:
+/// Put it above the derives of a struct used in server function arguments, or as a channel's
+/// parameters or client messages (which the server validates with the same rules):
 ///
 /// ```
 /// #[mizan::rules]
@@ -244,9 +281,10 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 pub mod __private {
     pub use crate::auth::AuthLevel;
     pub use crate::error::{variant_data, ErrorsOf, ViaClientError, ViaOtherError};
-    pub use crate::registry::{FunctionDef, FunctionKind, FunctionMeta};
+    pub use crate::registry::{Declared, DeclaredKind, FunctionDef, FunctionKind, FunctionMeta};
     pub use crate::validation::{collect, regex_source, Nested, ValidateArguments, ViaNothing, ViaValidate};
     pub use crate::FieldErrors;
+    pub use inventory;
     pub use schemars;
     pub use serde;
     pub use serde_json;

@@ -12,6 +12,10 @@ import {
   RulebookInputSchema,
   rulesForm,
   useTickerChannel,
+  useDeskChannel,
+  DeskParamsSchema,
+  OrderSchema,
+  type Order,
   type Tick,
   type TickerParams,
   RulesSubmitInputSchema,
@@ -83,6 +87,23 @@ describe("channel hooks", () => {
     expectTypeOf<Parameters<typeof useTickerChannel>[0]>().toEqualTypeOf<TickerParams>();
     expectTypeOf<ReturnType<typeof useTickerChannel>["messages"]>().toEqualTypeOf<readonly Tick[]>();
     expectTypeOf<ReturnType<typeof useTickerChannel>["send"]>().parameter(0).toEqualTypeOf<never>();
+    expectTypeOf<ReturnType<typeof useDeskChannel>["send"]>().parameter(0).toEqualTypeOf<Order>();
+  });
+
+  // The same rules `#[mizan::rules]` carries for `DeskParams` and `Order` in
+  // framework/tests/it/codegen.rs; the server answers a message breaking one with these
+  // messages in `fields` (framework/tests/it/channels.rs).
+  it("check parameters and client messages with the server's rules and messages", () => {
+    expect(OrderSchema.safeParse({ quantity: 10 }).success).toBe(true);
+    const order = OrderSchema.safeParse({ quantity: 0, note: "n".repeat(81) });
+    expect(order.success).toBe(false);
+    expect(fieldErrors(order.error!)).toEqual({
+      quantity: ["order 1 to 1000 units"],
+      note: ["length must be at most 80"],
+    });
+    const params = DeskParamsSchema.safeParse({ desk: "x" });
+    expect(params.success).toBe(false);
+    expect(fieldErrors(params.error!)).toEqual({ desk: ["a desk code has 2 to 8 characters"] });
   });
 });
 

@@ -69,7 +69,7 @@ function ChatRoom({ hydrated, room }: { hydrated: boolean; room: string }) {
       </form>
       {channel.error !== undefined && (
         <p className="error" role="alert" data-testid="chat-error">
-          {channel.error.message}
+          {channel.error.fields?.["text"]?.[0] ?? channel.error.message}
         </p>
       )}
     </section>

@@ -26,7 +26,7 @@ export interface ChatParams {
 
 /** Zod schema of `ChatParams`, with the server's validation rules and messages. */
 export const ChatParamsSchema: z.ZodType<ChatParams> = z.object({
-  room: z.string().refine(rules.length({ min: 1, max: 40 }), "length must be between 1 and 40"),
+  room: z.string().refine(rules.length({ min: 1, max: 40 }), "a room name has 1 to 40 characters"),
 });
 
 /** What a member says. */
@@ -37,7 +37,7 @@ export interface ChatSend {
 
 /** Zod schema of `ChatSend`, with the server's validation rules and messages. */
 export const ChatSendSchema: z.ZodType<ChatSend> = z.object({
-  text: z.string().refine(rules.length({ min: 1, max: 500 }), "length must be between 1 and 500"),
+  text: z.string().refine(rules.length({ min: 1, max: 500 }), "say 1 to 500 characters"),
 });
 
 /** One option of a select or radio field. */

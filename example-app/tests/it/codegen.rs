@@ -22,7 +22,27 @@ fn the_generated_client_is_current() {
         "export const useGreet = GreetContext.use;",
         // Declared invalidations travel with the call.
         r#"return callFunction<number>("increment", input, options, ["counter"]);"#,
+        // The chat's parameters and messages carry the server's rules and messages.
+        r#"room: z.string().refine(rules.length({ min: 1, max: 40 }), "a room name has 1 to 40 characters"),"#,
+        r#"text: z.string().refine(rules.length({ min: 1, max: 500 }), "say 1 to 500 characters"),"#,
     ] {
         assert!(generated.contains(needle), "missing `{needle}` in:\n{generated}");
+    }
+}
+
+/// `codegen --check` finds every function, form and channel the app defines registered.
+#[test]
+fn every_definition_is_registered() {
+    let registry = example_app::app().registry().unwrap();
+    assert_eq!(mizan::codegen::check_listed(&registry).map_err(|error| error.to_string()), Ok(()));
+    // The check sees the app's definitions: a registry without them reports each.
+    let empty = mizan::Mizan::new().registry().unwrap();
+    let error = mizan::codegen::check_listed(&empty).unwrap_err().to_string();
+    for needle in [
+        "function `echo` (example_app::api, example-app/src/api.rs:",
+        "form `contact` (example_app::forms, example-app/src/forms.rs:",
+        "channel `chat` (example_app::chat, example-app/src/chat.rs:",
+    ] {
+        assert!(error.contains(needle), "missing {needle:?} in:\n{error}");
     }
 }

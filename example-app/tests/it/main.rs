@@ -1,6 +1,7 @@
 //! Integration tests of the example app, through HTTP requests against the real app
 //! (built in-process with actix's test server, no socket). One binary for link time.
 
+mod chat;
 mod cli;
 mod codegen;
 mod forms;

@@ -411,6 +411,17 @@ fn emit(function: &ItemFn, options: &Options, params: &[Param]) -> TokenStream {
                 #errors
             }
         }
+
+        // So `codegen --check` can report the function when no `fns!` lists it.
+        ::mizan::__private::inventory::submit! {
+            ::mizan::__private::Declared::new(
+                #name,
+                ::mizan::__private::DeclaredKind::Function,
+                ::core::module_path!(),
+                ::core::file!(),
+                #line,
+            )
+        }
     }
 }
 

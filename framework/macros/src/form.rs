@@ -220,6 +220,17 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
                 }
             };
         }
+
+        // So `codegen --check` can report the form when no `forms!` lists it.
+        ::mizan::__private::inventory::submit! {
+            ::mizan::__private::Declared::new(
+                #name,
+                ::mizan::__private::DeclaredKind::Form,
+                ::core::module_path!(),
+                ::core::file!(),
+                #line,
+            )
+        }
     })
 }
 

@@ -3,6 +3,7 @@
 
 use proc_macro::TokenStream;
 
+mod channel;
 mod client;
 mod client_error;
 mod doc;
@@ -14,6 +15,12 @@ mod rules;
 #[proc_macro_attribute]
 pub fn client(attr: TokenStream, item: TokenStream) -> TokenStream {
     client::expand(attr.into(), item.into()).unwrap_or_else(syn::Error::into_compile_error).into()
+}
+
+/// Records a `Channel` impl for `codegen --check`. See `mizan::channel`.
+#[proc_macro_attribute]
+pub fn channel(attr: TokenStream, item: TokenStream) -> TokenStream {
+    channel::expand(attr.into(), item.into()).unwrap_or_else(syn::Error::into_compile_error).into()
 }
 
 /// Derives `mizan::ClientError` for a function's own error enum. See `mizan::ClientError`.

@@ -1,5 +1,6 @@
-//! Misuse of `#[mizan::client]` and `#[derive(mizan::ClientError)]` is a compile error with a
-//! span and a message that says what to do. `TRYBUILD=overwrite` updates the expectations.
+//! Misuse of `#[mizan::client]`, `#[mizan::channel]` and `#[derive(mizan::ClientError)]` is a
+//! compile error with a span and a message that says what to do. `TRYBUILD=overwrite` updates
+//! the expectations.
 
 #[test]
 fn misuse_is_a_compile_error() {

@@ -49,6 +49,25 @@
 //! let app = mizan::Mizan::new().functions(mizan::fns![goal]).channels(mizan::channels![Scores]).build().unwrap();
 //! ```
 //!
+//! # Client messages
+//!
+//! A channel whose subscribers may talk names their message type as
+//! [`Channel::ClientMessage`]. Like a function's arguments, it is decoded and checked with its
+//! `#[validate]` rules before [`Channel::on_receive`] runs: a message that breaks a rule is
+//! answered with `{"type":"error","id":<id>,"error":{"code":"VALIDATION","message":...,
+//! "fields":{"text":[...]}}}` and the subscription stays. Put [`#[mizan::rules]`](crate::rules)
+//! above the derives of the parameters and messages so the generated Zod schemas carry the
+//! rules with the server's own messages.
+//!
+//! ```
+//! #[mizan::rules]
+//! #[derive(serde::Deserialize, schemars::JsonSchema, validator::Validate)]
+//! pub struct Say {
+//!     #[validate(length(min = 1, max = 500, message = "say 1 to 500 characters"))]
+//!     pub text: String,
+//! }
+//! ```
+//!
 //! # Delivery
 //!
 //! Messages go to every subscription of the group, in the order they were broadcast from one
@@ -103,8 +122,11 @@ pub trait Channel: Sized + 'static {
     type Params: DeserializeOwned + Serialize + JsonSchema + validator::Validate;
     /// What the server sends to subscribers.
     type ServerMessage: Serialize + JsonSchema;
-    /// What subscribers may send ([`NoMessages`] when they may not).
-    type ClientMessage: DeserializeOwned + JsonSchema;
+    /// What subscribers may send ([`NoMessages`] when they may not); validated with its
+    /// `#[validate]` rules before [`Channel::on_receive`] sees it, like a function's arguments:
+    /// a message that breaks one is answered with a `VALIDATION` error for its subscription,
+    /// with messages per field, and never reaches `on_receive`.
+    type ClientMessage: DeserializeOwned + JsonSchema + validator::Validate;
 
     /// The group a subscription joins; broadcasts go to a group. Groups of different channels
     /// never mix.
@@ -117,7 +139,8 @@ pub trait Channel: Sized + 'static {
         Ok(true)
     }
 
-    /// A message a subscriber sent (only for channels with a [`Channel::ClientMessage`]).
+    /// A message a subscriber sent (only for channels with a [`Channel::ClientMessage`]), once
+    /// it decoded and passed its `#[validate]` rules.
     async fn on_receive(ctx: &Ctx, params: &Self::Params, message: Self::ClientMessage) -> crate::Result<()> {
         let _ = (ctx, params, message);
         Err(Error::bad_request(format!("the channel `{}` does not accept messages", Self::NAME)))
@@ -143,6 +166,12 @@ pub enum NoMessages {}
 impl<'de> serde::Deserialize<'de> for NoMessages {
     fn deserialize<D: serde::Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
         Err(serde::de::Error::custom("this channel does not accept messages"))
+    }
+}
+
+impl validator::Validate for NoMessages {
+    fn validate(&self) -> Result<(), validator::ValidationErrors> {
+        match *self {}
     }
 }
 
@@ -263,6 +292,17 @@ pub(crate) fn group_key(channel: &str, group: &str) -> String {
     format!("{channel}\u{1f}{group}")
 }
 
+/// Runs the `#[validate]` rules of a subscription's parameters or of a client message: a
+/// failure is one `VALIDATION` error with messages per field, as for a function's arguments.
+fn validate(value: &impl validator::Validate, what: &'static str) -> Result<(), Error> {
+    let mut fields = crate::FieldErrors::new();
+    crate::validation::collect(value.validate(), "", &mut fields);
+    match fields.is_empty() {
+        true => Ok(()),
+        false => Err(Error::new(crate::ErrorCode::Validation, what).with_fields(fields)),
+    }
+}
+
 impl<C: Channel> Hooks for Typed<C> {
     fn subscribe<'a>(
         &'a self,
@@ -272,11 +312,7 @@ impl<C: Channel> Hooks for Typed<C> {
         Box::pin(async move {
             let params: C::Params = crate::rpc::decode_value(params)
                 .map_err(|message| Error::bad_request(format!("invalid channel parameters: {message}")))?;
-            let mut fields = crate::FieldErrors::new();
-            crate::validation::collect(validator::Validate::validate(&params), "", &mut fields);
-            if !fields.is_empty() {
-                return Err(Error::validation(fields));
-            }
+            validate(&params, "the channel parameters are not valid")?;
             if !C::authorize(ctx, &params).await? {
                 return Err(Error::forbidden(format!("you may not subscribe to `{}` with these parameters", C::NAME)));
             }
@@ -312,6 +348,7 @@ impl<C: Channel> Hooks for Typed<C> {
         Box::pin(async move {
             let message: C::ClientMessage = crate::rpc::decode_value(message)
                 .map_err(|message| Error::bad_request(format!("invalid message: {message}")))?;
+            validate(&message, "the message is not valid")?;
             let Some(params) = params.downcast_ref::<C::Params>() else { return Ok(()) };
             C::on_receive(ctx, params, message).await
         })

@@ -57,6 +57,13 @@ pub enum CodegenError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// Functions, forms or channels the binary defines but the app does not register
+    /// ([`check_listed`]), one line each.
+    #[error(
+        "defined but not registered, so neither served nor in the generated client (register each or remove it):\n{}",
+        .0.iter().map(|line| format!("  - {line}")).collect::<Vec<_>>().join("\n")
+    )]
+    Unlisted(Vec<String>),
     /// `--check` found a difference.
     #[error("{path} is stale: the server functions changed since it was generated; run `make codegen` and commit the result")]
     Stale {
@@ -653,6 +660,17 @@ fn typescript_key(name: &str) -> String {
         format!("{name:?}")
     } else {
         name.to_owned()
+    }
+}
+
+/// Fails with [`CodegenError::Unlisted`] when the binary defines `#[mizan::client]`
+/// functions, `#[mizan::form]`s or `#[mizan::channel]` impls that `registry` does not hold
+/// ([`Registry::unlisted`]); `codegen --check` runs it.
+pub fn check_listed(registry: &Registry) -> Result<(), CodegenError> {
+    let unlisted = registry.unlisted();
+    match unlisted.is_empty() {
+        true => Ok(()),
+        false => Err(CodegenError::Unlisted(unlisted.iter().map(ToString::to_string).collect())),
     }
 }
 

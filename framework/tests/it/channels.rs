@@ -43,10 +43,14 @@ fn room(name: &str) -> RoomParams {
     RoomParams { room: name.to_owned() }
 }
 
-#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema, Validate)]
 struct Line {
+    #[validate(length(max = 1000, message = "keep it under 1000 characters"))]
     text: String,
 }
+
+/// The texts `Room::on_receive` was given.
+static RECEIVED: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 fn line(text: impl Into<String>) -> Line {
     Line { text: text.into() }
@@ -74,6 +78,7 @@ impl Channel for Room {
     }
 
     async fn on_receive(ctx: &Ctx, params: &RoomParams, message: Line) -> mizan::Result<()> {
+        RECEIVED.lock().unwrap().push(message.text.clone());
         let who = ctx.user().await?.map_or_else(|| "anonymous".to_owned(), |user| user.username.clone());
         ctx.broadcast::<Room>(params, &line(format!("{who}: {}", message.text))).await
     }
@@ -495,6 +500,31 @@ async fn client_messages_run_on_receive_and_reach_the_whole_room() {
     ann.send(json!({ "type": "send", "id": 1, "data": { "text": "still here" } })).await;
     assert_eq!(bob.recv().await, message(7, "user: still here"));
     assert_eq!(ann.recv().await, message(1, "user: still here"));
+    server.stop().await;
+}
+
+#[actix_web::test]
+async fn a_client_message_breaking_a_rule_gets_its_field_errors_and_never_reaches_on_receive() {
+    let server = Server::start(app());
+    let mut ann = server.connect(Some("user")).await;
+    let mut bob = server.connect(None).await;
+    ann.subscribed(1, "room", json!({ "room": "rules" })).await;
+    bob.subscribed(2, "room", json!({ "room": "rules" })).await;
+
+    let long = "y".repeat(1001);
+    ann.send(json!({ "type": "send", "id": 1, "data": { "text": long } })).await;
+    let reply = ann.recv().await;
+    assert_error(&reply, json!(1), "VALIDATION");
+    assert_eq!(reply.get("ended"), None, "the subscription stays: {reply}");
+    assert_eq!(reply["error"]["fields"], json!({ "text": ["keep it under 1000 characters"] }));
+    bob.assert_quiet(Duration::from_millis(200)).await;
+    assert!(!RECEIVED.lock().unwrap().iter().any(|text| *text == long), "on_receive never ran");
+
+    // A valid message is delivered, on the same subscription.
+    ann.send(json!({ "type": "send", "id": 1, "data": { "text": "short and sweet" } })).await;
+    assert_eq!(bob.recv().await, message(2, "user: short and sweet"));
+    assert_eq!(ann.recv().await, message(1, "user: short and sweet"));
+    assert!(RECEIVED.lock().unwrap().iter().any(|text| text == "short and sweet"));
     server.stop().await;
 }
 

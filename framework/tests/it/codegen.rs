@@ -233,11 +233,44 @@ impl mizan::channels::Channel for Ticker {
     }
 }
 
+/// A trading desk: members place orders over the channel.
+pub(crate) struct Desk;
+
+/// Which desk.
+#[mizan::rules]
+#[derive(Debug, Serialize, Deserialize, JsonSchema, Validate)]
+pub(crate) struct DeskParams {
+    #[validate(length(min = 2, max = 8, message = "a desk code has 2 to 8 characters"))]
+    pub(crate) desk: String,
+}
+
+/// An order a member places.
+#[mizan::rules]
+#[derive(Debug, Serialize, Deserialize, JsonSchema, Validate)]
+pub(crate) struct Order {
+    #[validate(range(min = 1, max = 1000, message = "order 1 to 1000 units"))]
+    pub(crate) quantity: u32,
+    #[validate(length(max = 80))]
+    pub(crate) note: Option<String>,
+}
+
+#[mizan::channel]
+impl mizan::channels::Channel for Desk {
+    const NAME: &'static str = "desk";
+    type Params = DeskParams;
+    type ServerMessage = Tick;
+    type ClientMessage = Order;
+
+    fn group(params: &DeskParams) -> String {
+        params.desk.clone()
+    }
+}
+
 fn registry() -> mizan::registry::Registry {
     mizan::Mizan::new()
         .functions(mizan::fns![kitchen_sink, rulebook, transfer])
         .functions(mizan::forms![RulesForm])
-        .channels(mizan::channels![Ticker])
+        .channels(mizan::channels![Ticker, Desk])
         .registry()
         .unwrap()
 }
@@ -267,6 +300,50 @@ fn generation_is_deterministic() {
     assert_eq!(generate(), generate());
     let whole = mizan::codegen::generate(&registry()).unwrap();
     assert_eq!(whole.matches(mizan::codegen::GENERATED_MARKER).count(), 1, "unsplit by default");
+}
+
+#[test]
+fn channel_parameters_and_messages_carry_the_servers_rules_and_messages() {
+    let generated = mizan::codegen::generate(&registry()).unwrap();
+    for needle in [
+        "export const DeskParamsSchema: z.ZodType<DeskParams> = z.object({\n  desk: z.string().refine(rules.length({ min: 2, max: 8 }), \"a desk code has 2 to 8 characters\"),\n});",
+        "export const OrderSchema: z.ZodType<Order> = z.object({\n  quantity: z.number().int().min(0).max(4294967295).refine(rules.range({ min: 1, max: 1000 }), \"order 1 to 1000 units\"),\n  note: z.string().refine(rules.length({ max: 80 }), \"length must be at most 80\").nullable().optional(),\n});",
+        "export function useDeskChannel(\n  params: DeskParams,\n  options?: ChannelOptions<Tick>,\n): ChannelState<Tick, Order> {",
+    ] {
+        assert!(generated.contains(needle), "missing {needle:?} in:\n{generated}");
+    }
+}
+
+/// `codegen --check` (`cli::run_codegen` with `check`) reports what the binary defines with
+/// the macros but the app leaves out of `fns!`, `forms!` and `channels!`; not the framework's
+/// own functions, nor what is registered.
+#[test]
+fn codegen_check_reports_functions_forms_and_channels_left_unregistered() {
+    let path = std::env::temp_dir().join(format!("mizan-unlisted-{}/client.gen.ts", std::process::id()));
+    let app = crate::fixtures::app().codegen_output(&path);
+    let error = mizan::cli::run_codegen(&app, true).unwrap_err().to_string();
+    for needle in [
+        "defined but not registered, so neither served nor in the generated client",
+        "  - function `misspelt` (it::contexts, framework/tests/it/contexts.rs:",
+        "  - function `rulebook` (it::codegen, framework/tests/it/codegen.rs:",
+        "  - form `rules` (it::codegen, framework/tests/it/codegen.rs:",
+        "  - channel `desk` (it::codegen, framework/tests/it/codegen.rs:",
+    ] {
+        assert!(error.contains(needle), "missing {needle:?} in:\n{error}");
+    }
+    assert!(error.contains(") is not in `fns!`") && error.contains(") is not in `forms!`"), "{error}");
+    assert!(error.contains(") is not in `channels!`"), "{error}");
+    for registered in ["function `bump`", "function `transfer`", "auth.login", "current_user"] {
+        assert!(!error.contains(registered), "{registered} is listed or the framework's: {error}");
+    }
+    assert!(!path.exists(), "the check writes nothing");
+
+    // This file's registry lists its function, form and channel.
+    let unlisted: Vec<String> = registry().unlisted().iter().map(|declared| declared.name.to_owned()).collect();
+    for listed in ["kitchen_sink", "rulebook", "transfer", "rules", "desk"] {
+        assert!(!unlisted.iter().any(|name| name == listed), "{listed} in {unlisted:?}");
+    }
+    assert!(unlisted.iter().any(|name| name == "misspelt"), "{unlisted:?}");
 }
 
 /// The server's answers for the shared cases; `js/test/rules.test.ts` checks the generated

@@ -54,6 +54,29 @@ async fn rename(ctx: &Ctx, name: String) -> mizan::Result<()> {
     Ok(())
 }
 
+/// Invalidates a context with a misspelt name.
+#[mizan::client(invalidates = ["mtod"])]
+async fn misspelt() -> mizan::Result<()> {
+    Ok(())
+}
+
+#[test]
+fn invalidating_an_unregistered_context_fails_the_build_naming_both() {
+    let error = Mizan::new().functions(mizan::fns![motd, greet, misspelt]).build().unwrap_err().to_string();
+    assert!(error.starts_with("`misspelt` (at framework/tests/it/contexts.rs:"), "{error}");
+    assert!(
+        error.ends_with(
+            "invalidates `mtod`, but no context `mtod` is registered (list it in `fns!`); did you mean `motd`?"
+        ),
+        "{error}"
+    );
+    // The same in codegen, which reads the registry without building.
+    let error = Mizan::new().functions(mizan::fns![misspelt]).registry().unwrap_err().to_string();
+    assert!(error.contains("no context `mtod` is registered"), "{error}");
+    // A local instance of a registered context is fine.
+    assert!(Mizan::new().functions(mizan::fns![motd, greet, rename]).build().is_ok());
+}
+
 async fn app() -> impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error> {
     let app = Mizan::new()
         .authenticator(HeaderUsers)

@@ -106,6 +106,17 @@ pub(crate) async fn transfer(amount: i32) -> Result<i32, TransferError> {
     }
 }
 
+/// The contexts `bump` invalidates (an app may only invalidate contexts it registers).
+#[mizan::client(context = "global")]
+pub(crate) async fn counter() -> mizan::Result<i32> {
+    Ok(1)
+}
+
+#[mizan::client(context = "local")]
+pub(crate) async fn greet(name: String) -> mizan::Result<String> {
+    Ok(format!("Hello, {name}!"))
+}
+
 #[mizan::client(invalidates = ["counter", "greet"])]
 pub(crate) async fn bump(ctx: &Ctx) -> mizan::Result<()> {
     ctx.invalidate("counter");
@@ -257,6 +268,8 @@ pub(crate) fn app() -> Mizan {
         bad_sql,
         transfer,
         bump,
+        counter,
+        greet,
         submit_contact,
         for_users,
         for_staff,

@@ -15,7 +15,7 @@ async fn dev_mode_lists_every_function_with_its_schemas() {
     let app = app_with(|mizan| mizan.dev(true)).await;
     let (status, manifest) = send(&app, TestRequest::get().uri("/api/mizan/manifest")).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(manifest["functions"].as_array().unwrap().len(), 19);
+    assert_eq!(manifest["functions"].as_array().unwrap().len(), 21);
 
     let signup = function(&manifest, "signup");
     assert_eq!(signup["kind"], "call");

@@ -40,6 +40,16 @@ export const CommandSchema: z.ZodType<Command> = z.union([
   z.object({ Move: z.tuple([z.number().int().min(-2147483648).max(2147483647), z.number().int().min(-2147483648).max(2147483647)]) }),
 ]);
 
+/** Which desk. */
+export interface DeskParams {
+  desk: string;
+}
+
+/** Zod schema of `DeskParams`, with the server's validation rules and messages. */
+export const DeskParamsSchema: z.ZodType<DeskParams> = z.object({
+  desk: z.string().refine(rules.length({ min: 2, max: 8 }), "a desk code has 2 to 8 characters"),
+});
+
 /** Adjacently tagged. */
 export type Event =
   | { kind: "click"; data: { x: number; y: number; }; }
@@ -130,6 +140,18 @@ export type Meters = number;
 
 /** Zod schema of `Meters`, with the server's validation rules and messages. */
 export const MetersSchema: z.ZodType<Meters> = z.number();
+
+/** An order a member places. */
+export interface Order {
+  quantity: number;
+  note?: string | null;
+}
+
+/** Zod schema of `Order`, with the server's validation rules and messages. */
+export const OrderSchema: z.ZodType<Order> = z.object({
+  quantity: z.number().int().min(0).max(4294967295).refine(rules.range({ min: 1, max: 1000 }), "order 1 to 1000 units"),
+  note: z.string().refine(rules.length({ max: 80 }), "length must be at most 80").nullable().optional(),
+});
 
 /** Renames, skips, defaults, flattening, collections and well-known types. */
 export interface Profile {
