@@ -18,11 +18,15 @@ async fn send(socket: &mut Socket, message: Value) {
     socket.send(Message::text(message.to_string())).await.unwrap();
 }
 
+/// The next JSON message, after the server's `welcome` (the socket's name).
 async fn recv(socket: &mut Socket) -> Value {
     loop {
         let frame = tokio::time::timeout(PATIENCE, socket.next()).await.expect("a message in time");
         if let Message::Text(text) = frame.expect("the socket is open").unwrap() {
-            return serde_json::from_str(&text).unwrap();
+            let message: Value = serde_json::from_str(&text).unwrap();
+            if message["type"] != "welcome" {
+                return message;
+            }
         }
     }
 }
