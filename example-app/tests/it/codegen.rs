@@ -38,11 +38,14 @@ fn every_definition_is_registered() {
     // The check sees the app's definitions: a registry without them reports each.
     let empty = mizan::Mizan::new().registry().unwrap();
     let error = mizan::codegen::check_listed(&empty).unwrap_err().to_string();
-    for needle in [
-        "function `echo` (example_app::api, example-app/src/api.rs:",
-        "form `contact` (example_app::forms, example-app/src/forms.rs:",
-        "channel `chat` (example_app::chat, example-app/src/chat.rs:",
+    // Each with its module and file (the file's path is relative to the workspace, which for
+    // an app made with `mizan new` is the app itself).
+    for (needle, file) in [
+        ("function `echo` (example_app::api, ", "src/api.rs:"),
+        ("form `contact` (example_app::forms, ", "src/forms.rs:"),
+        ("channel `chat` (example_app::chat, ", "src/chat.rs:"),
     ] {
-        assert!(error.contains(needle), "missing {needle:?} in:\n{error}");
+        let line = error.lines().find(|line| line.contains(needle));
+        assert!(line.is_some_and(|line| line.contains(file)), "missing {needle:?} ({file}) in:\n{error}");
     }
 }
