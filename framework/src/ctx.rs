@@ -110,11 +110,6 @@ impl Ctx {
         self.inner.pushed.borrow_mut().push((Some(user_id), key.into()));
     }
 
-    /// The pushed invalidations so far.
-    pub(crate) fn pushed(&self) -> Vec<(Option<i32>, String)> {
-        self.inner.pushed.borrow().clone()
-    }
-
     /// What [`invalidate_for_all`](Ctx::invalidate_for_all) and
     /// [`invalidate_for_user`](Ctx::invalidate_for_user) asked for.
     pub(crate) fn take_pushed(&self) -> Vec<(Option<i32>, String)> {

@@ -535,14 +535,10 @@ pub(crate) async fn user_changed_everywhere(user_id: i32) {
     }
 }
 
-/// Sends what the call of `ctx` pushes ([`Ctx::invalidate_for_all`],
+/// Sends `pushed`, what the call of `ctx` asked for ([`Ctx::invalidate_for_all`],
 /// [`Ctx::invalidate_for_user`]) to the other clients, skipping the caller's socket named in
 /// `except`; failures are logged (the caller has its keys in the answer either way).
-pub(crate) async fn push_invalidations(ctx: &Ctx, except: Option<&str>) {
-    let pushed = ctx.take_pushed();
-    if pushed.is_empty() {
-        return;
-    }
+pub(crate) async fn push_invalidations(ctx: &Ctx, pushed: Vec<(Option<i32>, String)>, except: Option<&str>) {
     let Ok(channels) = ctx.channels() else {
         tracing::debug!("this app has no channel layer: pushed invalidations reach only the caller");
         return;

@@ -175,15 +175,15 @@ async fn call(
 /// Pushes the call's invalidations for other clients, and adds those of its own user to its
 /// answer.
 async fn push_invalidations(request: &HttpRequest, ctx: &Ctx) {
-    let pushed = ctx.pushed();
+    let pushed = ctx.take_pushed();
     if pushed.is_empty() {
         return;
     }
     if pushed.iter().any(|(user, _)| user.is_some()) {
         // Only then is the caller looked up: most calls push nothing, or push to everyone.
         let caller = ctx.user().await.ok().flatten().map(|user| user.id);
-        for (_, key) in pushed.into_iter().filter(|(user, _)| user.is_some() && *user == caller) {
-            ctx.invalidate(key);
+        for (_, key) in pushed.iter().filter(|(user, _)| user.is_some() && *user == caller) {
+            ctx.invalidate(key.clone());
         }
     }
     // The caller's own socket gets the keys in this answer; the name is checked by the hub.
@@ -192,7 +192,7 @@ async fn push_invalidations(request: &HttpRequest, ctx: &Ctx) {
         .get(crate::protocol::SOCKET_HEADER)
         .and_then(|value| value.to_str().ok())
         .filter(|name| name.len() <= 80);
-    crate::channels::push_invalidations(ctx, except).await;
+    crate::channels::push_invalidations(ctx, pushed, except).await;
 }
 
 /// Runs a function, turning a panic into an `INTERNAL` error so the worker keeps serving, and
