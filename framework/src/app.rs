@@ -6,10 +6,15 @@ use std::sync::Arc;
 use actix_web::web;
 use sea_orm::DatabaseConnection;
 
-use crate::auth::{Anonymous, Authenticator};
-use crate::pages::{Frontend, FrontendError, Pages, DEFAULT_SHELL};
-use crate::protocol::API_PREFIX;
-use crate::registry::{FunctionDef, Registry, RegistryError};
+use crate::core::protocol::API_PREFIX;
+use crate::engine::auth::{Anonymous, Authenticator};
+use crate::engine::ctx::Services;
+use crate::engine::invoke::Limits;
+use crate::engine::registry::{FunctionDef, Registry, RegistryError};
+use crate::engine::request::TrustedProxies;
+use crate::http::csrf::normalize_origin;
+use crate::http::pages::{Frontend, FrontendError, Pages, PagesError, DEFAULT_SHELL};
+use crate::http::state::Shared;
 
 /// Default request-body limit of calls: 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
@@ -46,7 +51,7 @@ pub struct Mizan {
     authenticator: Arc<dyn Authenticator>,
     dev: bool,
     trusted_origins: Vec<String>,
-    trusted_proxies: Vec<crate::proxy::IpRange>,
+    trusted_proxies: Vec<crate::engine::request::IpRange>,
     migrate: crate::db::Migrate,
     channels: Vec<crate::channels::ChannelDef>,
     channel_layer: Option<Arc<dyn crate::channels::ChannelLayer>>,
@@ -92,8 +97,8 @@ impl Mizan {
             channel_settings: crate::channels::ChannelSettings::default(),
             sessions: crate::auth::sessions::SessionConfig::default(),
             authenticator_set: false,
-            request_timeout: Some(std::time::Duration::from_secs(crate::config::DEFAULT_REQUEST_TIMEOUT_SECS)),
-            body_timeout: Some(std::time::Duration::from_secs(crate::config::DEFAULT_BODY_TIMEOUT_SECS)),
+            request_timeout: Some(std::time::Duration::from_secs(crate::tools::config::DEFAULT_REQUEST_TIMEOUT_SECS)),
+            body_timeout: Some(std::time::Duration::from_secs(crate::tools::config::DEFAULT_BODY_TIMEOUT_SECS)),
             throttle: None,
             account_limits: crate::auth::throttle::AccountLimits::default(),
             username_policy: crate::auth::users::UsernamePolicy::default(),
@@ -275,7 +280,7 @@ impl Mizan {
     /// headers are ignored. The CLI reads `MIZAN_TRUSTED_PROXIES`.
     /// Each is an address or a CIDR range: `"10.0.0.1".parse()`, `"10.0.0.0/8".parse()`,
     /// `IpRange::from(address)`.
-    pub fn trusted_proxies(mut self, proxies: impl IntoIterator<Item = crate::proxy::IpRange>) -> Self {
+    pub fn trusted_proxies(mut self, proxies: impl IntoIterator<Item = crate::engine::request::IpRange>) -> Self {
         self.trusted_proxies.extend(proxies);
         self
     }
@@ -324,9 +329,14 @@ impl Mizan {
     pub fn build(self) -> Result<MizanApp, BuildError> {
         let registry = Registry::new(self.functions)?;
         let pages = match self.frontend {
-            Some(frontend) => {
-                Some(Pages::new(&frontend, self.ssr_limits, self.dev, self.page_cache, self.shell, self.title)?)
-            }
+            Some(frontend) => Some(
+                Pages::new(&frontend, self.ssr_limits, self.dev, self.page_cache, self.shell, self.title).map_err(
+                    |error| match error {
+                        PagesError::Frontend(error) => BuildError::Frontend(error),
+                        PagesError::Shell(error) => BuildError::Shell(error),
+                    },
+                )?,
+            ),
             None => None,
         };
         let throttle = Arc::new(
@@ -359,24 +369,29 @@ impl Mizan {
             Some(accounts) if !self.authenticator_set => Arc::new(accounts.sessions.clone()),
             _ => self.authenticator,
         };
-        Ok(MizanApp(Arc::new(Shared {
-            registry,
+        let services = Arc::new(Services {
             db: self.db,
-            accounts,
-            pages,
-            prefix: self.prefix,
-            body_limit: self.body_limit,
-            max_json_depth: self.max_json_depth,
             authenticator,
-            dev: self.dev,
-            trusted_origins: self.trusted_origins,
-            trusted_proxies: self.trusted_proxies,
-            channels,
-            shutdown: tokio::sync::watch::Sender::new(false),
-            request_timeout: self.request_timeout,
-            body_timeout: self.body_timeout,
+            channels: channels.as_ref().map(|channels| crate::channels::Channels::new(Arc::clone(&channels.layer))),
+            accounts,
             throttle,
-        })))
+        });
+        Ok(MizanApp(
+            Arc::new(Shared {
+                registry,
+                services,
+                pages,
+                prefix: self.prefix,
+                limits: Limits { body: self.body_limit, depth: self.max_json_depth, timeout: self.request_timeout },
+                dev: self.dev,
+                // Normalised once: each request's `Origin` is compared as it is.
+                trusted_origins: self.trusted_origins.iter().filter_map(|origin| normalize_origin(origin)).collect(),
+                channels,
+                shutdown: tokio::sync::watch::Sender::new(false),
+                body_timeout: self.body_timeout,
+            }),
+            TrustedProxies(self.trusted_proxies),
+        ))
     }
 }
 
@@ -397,46 +412,9 @@ pub enum BuildError {
     Shell(#[from] minijinja::Error),
 }
 
-/// What every request handler shares.
-pub(crate) struct Shared {
-    pub(crate) registry: Registry,
-    pub(crate) db: Option<DatabaseConnection>,
-    pub(crate) pages: Option<Pages>,
-    pub(crate) prefix: String,
-    pub(crate) body_limit: usize,
-    pub(crate) max_json_depth: usize,
-    pub(crate) authenticator: Arc<dyn Authenticator>,
-    pub(crate) dev: bool,
-    pub(crate) trusted_origins: Vec<String>,
-    pub(crate) trusted_proxies: Vec<crate::proxy::IpRange>,
-    pub(crate) channels: Option<crate::channels::ChannelSet>,
-    pub(crate) accounts: Option<Arc<crate::auth::Accounts>>,
-    /// Set when the server begins a graceful shutdown: sockets close, health answers 503.
-    pub(crate) shutdown: tokio::sync::watch::Sender<bool>,
-    /// How long a function may run (calls, contexts, forms); `None` for no limit.
-    pub(crate) request_timeout: Option<std::time::Duration>,
-    /// How long a call's body may take to arrive; `None` for no limit.
-    pub(crate) body_timeout: Option<std::time::Duration>,
-    /// Rate-limit counts ([`Ctx::rate_limit`](crate::Ctx::rate_limit), login, sign-up).
-    pub(crate) throttle: Arc<crate::auth::throttle::Throttle>,
-}
-
-impl Shared {
-    /// A fresh context for one function run of `request`.
-    pub(crate) fn ctx(&self, request: actix_web::HttpRequest) -> crate::Ctx {
-        crate::Ctx::new(
-            request,
-            self.db.clone(),
-            Arc::clone(&self.authenticator),
-            self.channels.as_ref().map(|channels| crate::channels::Channels::new(Arc::clone(&channels.layer))),
-            self.accounts.clone(),
-        )
-    }
-}
-
 /// A built app, cheap to clone into every actix worker.
 #[derive(Clone)]
-pub struct MizanApp(Arc<Shared>);
+pub struct MizanApp(Arc<Shared>, TrustedProxies);
 
 impl MizanApp {
     /// Mounts the API (one scope under the prefix), the static files (`/static/`) and the
@@ -444,8 +422,9 @@ impl MizanApp {
     /// rendered, so the app's own routes keep working whatever their order.
     pub fn configure(&self, cfg: &mut web::ServiceConfig) {
         cfg.app_data(web::Data::from(Arc::clone(&self.0)));
-        crate::rpc::configure(cfg, &self.0.prefix);
-        crate::pages::configure(cfg);
+        cfg.app_data(self.1.clone());
+        crate::http::router::configure(cfg, &self.0.prefix);
+        crate::http::pages::configure(cfg);
     }
 
     /// The handle that broadcasts to the app's channels from anywhere (background tasks,
@@ -471,5 +450,64 @@ impl MizanApp {
 impl std::fmt::Debug for MizanApp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MizanApp").field("functions", &self.0.registry).finish_non_exhaustive()
+    }
+}
+
+impl crate::tools::cli::App for Mizan {
+    type Built = MizanApp;
+    type Error = BuildError;
+
+    fn codegen_path(&self) -> Option<&std::path::Path> {
+        Mizan::codegen_path(self)
+    }
+
+    fn codegen_settings(&self) -> &crate::codegen::Options {
+        Mizan::codegen_settings(self)
+    }
+
+    fn registry(&self) -> Result<Registry, RegistryError> {
+        Mizan::registry(self)
+    }
+
+    fn frontend_source(&self) -> Option<&Frontend> {
+        Mizan::frontend_source(self)
+    }
+
+    async fn migrate(&self, db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+        Mizan::migrate(self, db).await
+    }
+
+    fn configured(self, config: &crate::Config, serving: crate::tools::cli::Serving) -> Self {
+        let mut mizan = self
+            .database(serving.database)
+            .dev(config.dev)
+            .request_timeout(config.request_timeout)
+            .body_timeout(config.body_timeout)
+            .trusted_origins(config.trusted_origins.clone())
+            .trusted_proxies(config.trusted_proxies.clone());
+        if let Some(key) = config.secret_key.clone() {
+            mizan = mizan.secret_key(key);
+        }
+        if let Some(layer) = serving.channel_layer {
+            mizan = mizan.channel_layer(layer);
+        }
+        if let Some(throttle) = serving.throttle {
+            mizan = mizan.throttle(throttle);
+        }
+        mizan
+    }
+
+    fn build(self) -> Result<MizanApp, BuildError> {
+        Mizan::build(self)
+    }
+}
+
+impl crate::tools::cli::Served for MizanApp {
+    fn configure(&self, cfg: &mut web::ServiceConfig) {
+        MizanApp::configure(self, cfg);
+    }
+
+    fn begin_shutdown(&self) {
+        MizanApp::begin_shutdown(self);
     }
 }

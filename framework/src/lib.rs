@@ -38,33 +38,23 @@
 extern crate self as mizan;
 
 mod app;
-pub mod auth;
-pub mod channels;
-pub mod cli;
-pub mod codegen;
-mod config;
-mod csrf;
-mod ctx;
-pub mod db;
-mod dev;
-mod error;
-pub mod forms;
-pub mod invalidation;
-pub mod pages;
-pub mod protocol;
-mod proxy;
-mod redact;
-pub mod registry;
-mod request_log;
-mod rpc;
-mod secret;
-pub mod validation;
+mod core;
+mod engine;
+mod http;
+mod tools;
 
+// The public modules, wherever their layer keeps them.
+pub use crate::core::{invalidation, protocol, validation};
+pub use engine::{auth, channels, db, forms, registry};
+pub use http::pages;
+pub use tools::{cli, codegen};
+
+pub use crate::core::error::{ClientError, Error, ErrorCode, FieldErrors, Result};
+pub use crate::core::secret::{SecretKey, SecretKeyError, MIN_SECRET_KEY_LEN};
 pub use app::{BuildError, Mizan, MizanApp, DEFAULT_BODY_LIMIT, DEFAULT_MAX_JSON_DEPTH};
 pub use auth::{AuthLevel, Authenticator, User};
-pub use config::{Config, ConfigError};
-pub use ctx::Ctx;
-pub use error::{ClientError, Error, ErrorCode, FieldErrors, Result};
+pub use engine::ctx::Ctx;
+pub use engine::request::IpRange;
 pub use forms::Form;
 pub use invalidation::context_key;
 /// Marks a [`Channel`](channels::Channel) impl so that `codegen --check` reports the channel
@@ -186,9 +176,9 @@ pub use mizan_macros::client;
 /// Variant attributes: `#[client_error(status = 409, message = "...")]`; see the trait.
 #[doc(inline)]
 pub use mizan_macros::ClientError;
-pub use proxy::IpRange;
-pub use secret::{SecretKey, SecretKeyError, MIN_SECRET_KEY_LEN};
+pub use tools::config::{Config, ConfigError};
 
+pub use crate::core::redact::redact_url;
 /// Declares a form: a struct whose fields are the form's fields, with `validator` rules and
 /// `#[field(...)]` metadata. Implement [`Form`] for it and register it with [`forms!`].
 ///
@@ -264,23 +254,13 @@ pub use mizan_macros::rules;
 /// Render limits and errors of the embedded renderer.
 pub use mizan_ssr::{Limits as SsrLimits, SsrError};
 pub use pages::Frontend;
-pub use redact::redact_url;
 pub use registry::{FunctionDef, FunctionKind, ServerFunction};
 
 /// Lower-case hex of `bytes` (session tokens and ids, `ETag`s).
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, byte| {
-        let _ = write!(out, "{byte:02x}");
-        out
-    })
-}
-
-/// Items used by the code `#[mizan::client]` generates. Not a public API.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::auth::AuthLevel;
-    pub use crate::error::{variant_data, ErrorsOf, ViaClientError, ViaOtherError};
+    pub use crate::core::error::{variant_data, ErrorsOf, ViaClientError, ViaOtherError};
     pub use crate::registry::{Declared, DeclaredKind, FunctionDef, FunctionKind, FunctionMeta};
     pub use crate::validation::{collect, regex_source, Nested, ValidateArguments, ViaNothing, ViaValidate};
     pub use crate::FieldErrors;

@@ -2,6 +2,7 @@
 //! the functions in `fixtures`, in-process (no socket) except where a socket is the point.
 
 mod accounts;
+mod architecture;
 mod auth;
 mod calls;
 mod channels;
