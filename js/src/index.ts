@@ -1,85 +1,16 @@
-// Protocol constants shared with the server.
-export {
-  API_PREFIX,
-  CONTEXT_ERROR_KEY,
-  CSRF_COOKIE,
-  CSRF_HEADER,
-  ERROR_CODES,
-  ERROR_STATUS,
-  FORM_ERROR_KEY,
-  FORM_WIDGETS,
-  HOST_COOKIE_PREFIX,
-  SSR_DATA_GLOBAL,
-  SSR_LOCAL_KEY,
-  type ErrorCode,
-} from "./protocol.gen.js";
+/**
+ * `@mizan/react`: the React adapter. It re-exports the whole React-free core
+ * (`@mizan/react/core`) and adds the provider, hooks and components built on it.
+ */
 
-// React-free core.
-export {
-  ABORTED_ERROR,
-  contextFailure,
-  isAbortError,
-  isMizanError,
-  isProtocolErrorCode,
-  MizanError,
-  NETWORK_ERROR,
-  toMizanError,
-  type ClientErrorCode,
-  type FieldErrors,
-  type MizanErrorCode,
-  type MizanErrorInit,
-} from "./error.js";
-export {
-  getDefaultClient,
-  MizanClient,
-  setDefaultClient,
-  type FetchFunction,
-  type InvalidationListener,
-  type MizanClientOptions,
-  type RequestOptions,
-} from "./client.js";
-export { callFunction, fetchContext, type CallOptions } from "./call.js";
-export {
-  MizanSocket,
-  socketUrl,
-  type MizanSocketOptions,
-  type ReconnectOptions,
-  type SocketStatus,
-  type Subscription,
-  type SubscriptionHandlers,
-  type WebSocketFactory,
-  type WebSocketLike,
-} from "./socket.js";
-export {
-  canonicalJson,
-  GLOBAL_CONTEXTS_KEY,
-  localContextId,
-  localContextKey,
-  parseInvalidationKey,
-  type InvalidationTarget,
-  type LocalContextKey,
-} from "./keys.js";
-export { readSsrData, type SsrData } from "./ssr-data.js";
+// The core: protocol, errors, client, socket, keys, rules, `z`, and the pure logic below React.
+export * from "./core.js";
 
-// Validation: the server's rules as predicates, and the Zod the generated schemas use.
-export * as rules from "./rules.js";
-export { z } from "zod";
-
-// React layer.
-export {
-  useChannel,
-  type ChannelOptions,
-  type ChannelState,
-  type ChannelStatus,
-} from "./react/channel.js";
+// The React layer, on TanStack Query and react-hook-form.
+export { useChannel, type ChannelOptions, type ChannelState } from "./react/channel.js";
 export {
   useMizanForm,
-  type FormChoice,
-  type FormDefinition,
-  type FormFieldMeta,
-  type FormStatus,
   type FormValidationMode,
-  type FormWidget,
   type UseMizanFormOptions,
   type UseMizanFormReturn,
 } from "./react/form.js";

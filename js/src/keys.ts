@@ -81,3 +81,22 @@ export function parseInvalidationKey(key: string): InvalidationTarget {
     return { name, args: raw };
   }
 }
+
+/**
+ * Query key of the local context instance `id` (`name?{json}`, as listed in `$local`); an id
+ * without arguments is the instance with no arguments (`{}`).
+ */
+export function localContextKeyOfId(id: string): LocalContextKey {
+  const { name, args } = parseInvalidationKey(id);
+  return [QUERY_KEY_ROOT, "local", name, args ?? canonicalJson({})];
+}
+
+/**
+ * The local context query key an invalidation target covers: the prefix of every instance of
+ * `name` when it names no arguments, that one instance's key otherwise.
+ */
+export function invalidatedLocalKey(target: InvalidationTarget): LocalContextKey {
+  return target.args === undefined
+    ? [QUERY_KEY_ROOT, "local", target.name]
+    : [QUERY_KEY_ROOT, "local", target.name, target.args];
+}

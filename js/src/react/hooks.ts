@@ -2,19 +2,21 @@ import { useMutation, useQuery, useSuspenseQuery } from "@tanstack/react-query";
 import { useCallback, useMemo } from "react";
 import type { CallOptions } from "../call.js";
 import type { MizanClient, RequestOptions } from "../client.js";
+import {
+  globalContextEntry,
+  globalContextsQuery,
+  localContextQuery,
+  requireGlobalContext,
+  type GlobalContexts,
+} from "../context-cache.js";
 import { contextFailure, toMizanError, type MizanError } from "../error.js";
-import { useMizanContext } from "./context.js";
 import { localContextId } from "../keys.js";
 import { isCollecting, reportMissing } from "../ssr-collect.js";
-import { globalContextsQuery, localContextQuery } from "./queries.js";
+import { useMizanContext } from "./context.js";
 
 /** The provider's client. */
 export function useMizanClient(): MizanClient {
   return useMizanContext("useMizanClient").client;
-}
-
-function hasOwn(object: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(object, key);
 }
 
 /**
@@ -31,13 +33,7 @@ function hasOwn(object: object, key: string): boolean {
 export function useGlobalContext<T>(name: string): T {
   const { client } = useMizanContext("useGlobalContext");
   const { data } = useSuspenseQuery(globalContextsQuery(client));
-  if (!hasOwn(data, name)) {
-    throw new Error(`Unknown global context "${name}": the server sent ${Object.keys(data).join(", ") || "none"}`);
-  }
-  const value = data[name];
-  const failure = contextFailure(name, value);
-  if (failure !== undefined) throw failure;
-  return value as T;
+  return requireGlobalContext(data, name) as T;
 }
 
 export interface ContextQueryResult<T> {
@@ -59,9 +55,8 @@ export interface ContextQueryResult<T> {
  */
 export function useGlobalContextQuery<T>(name: string): ContextQueryResult<T> {
   const { client } = useMizanContext("useGlobalContextQuery");
-  const query = useQuery<Record<string, unknown>, MizanError>(globalContextsQuery(client));
-  const bundle = query.data;
-  const value = bundle !== undefined && hasOwn(bundle, name) ? bundle[name] : undefined;
+  const query = useQuery<GlobalContexts, MizanError>(globalContextsQuery(client));
+  const value = globalContextEntry(query.data, name);
   const failure = useMemo(() => contextFailure(name, value), [name, value]);
   return {
     data: failure === undefined ? (value as T | undefined) : undefined,

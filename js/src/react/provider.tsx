@@ -1,9 +1,10 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { getDefaultClient, type MizanClient } from "../client.js";
+import { retryTransient } from "../context-cache.js";
 import { readSsrData, type SsrData } from "../ssr-data.js";
 import { MizanContext, type MizanContextValue } from "./context.js";
-import { applyInvalidation, retryTransient, seedQueryClient } from "./queries.js";
+import { applyInvalidation, seedQueryClient } from "./queries.js";
 
 export interface MizanProviderProps {
   /** Client for calls and context fetches. Defaults to {@link getDefaultClient}. */
