@@ -78,6 +78,11 @@ impl Channel for Room {
     }
 
     async fn on_receive(ctx: &Ctx, params: &RoomParams, message: Line) -> mizan::Result<()> {
+        match message.text.as_str() {
+            "take your time" => tokio::time::sleep(Duration::from_secs(30)).await,
+            "fall over" => panic!("on_receive fell over"),
+            _ => {}
+        }
         RECEIVED.lock().unwrap().push(message.text.clone());
         let who = ctx.user().await?.map_or_else(|| "anonymous".to_owned(), |user| user.username.clone());
         ctx.broadcast::<Room>(params, &line(format!("{who}: {}", message.text))).await
@@ -525,6 +530,43 @@ async fn a_client_message_breaking_a_rule_gets_its_field_errors_and_never_reache
     assert_eq!(bob.recv().await, message(2, "user: short and sweet"));
     assert_eq!(ann.recv().await, message(1, "user: short and sweet"));
     assert!(RECEIVED.lock().unwrap().iter().any(|text| text == "short and sweet"));
+    server.stop().await;
+}
+
+/// Channel hooks run on the path calls take: the app's time limit, JSON depth limit and panic
+/// guard hold for a subscription's messages too, and the socket outlives each failure.
+#[actix_web::test]
+async fn channel_hooks_have_the_time_limit_depth_limit_and_panic_guard_of_calls() {
+    let server = Server::start(app().request_timeout(Some(Duration::from_millis(300))).max_json_depth(4));
+    let mut ann = server.connect(Some("user")).await;
+    let mut bob = server.connect(None).await;
+    ann.subscribed(1, "room", json!({ "room": "limits" })).await;
+    bob.subscribed(2, "room", json!({ "room": "limits" })).await;
+
+    ann.send(json!({ "type": "send", "id": 1, "data": { "text": "take your time" } })).await;
+    let reply = ann.recv().await;
+    assert_error(&reply, json!(1), "UNAVAILABLE");
+    assert!(reply["error"]["message"].as_str().unwrap().contains("channel `room` did not finish within"), "{reply}");
+
+    ann.send(json!({ "type": "send", "id": 1, "data": { "text": "fall over" } })).await;
+    let reply = ann.recv().await;
+    assert_error(&reply, json!(1), "INTERNAL");
+    assert!(!reply.to_string().contains("fell over"), "the panic stays in the log: {reply}");
+
+    let deep = json!({ "text": "deep", "extra": [[[[["five levels"]]]]] });
+    ann.send(json!({ "type": "send", "id": 1, "data": deep })).await;
+    let reply = ann.recv().await;
+    assert_error(&reply, json!(1), "BAD_REQUEST");
+    assert!(reply["error"]["message"].as_str().unwrap().contains("nested more than 4 levels"), "{reply}");
+    let deep_params = json!({ "room": "x", "extra": [[[[[1]]]]] });
+    ann.send(json!({ "type": "subscribe", "id": 3, "channel": "room", "params": deep_params })).await;
+    assert_error(&ann.recv().await, json!(3), "BAD_REQUEST");
+    bob.assert_quiet(Duration::from_millis(200)).await;
+
+    // The subscription and the socket are still there.
+    ann.send(json!({ "type": "send", "id": 1, "data": { "text": "still standing" } })).await;
+    assert_eq!(bob.recv().await, message(2, "user: still standing"));
+    assert_eq!(ann.recv().await, message(1, "user: still standing"));
     server.stop().await;
 }
 
