@@ -235,7 +235,7 @@ impl Mizan {
         self
     }
 
-    /// Registers channels, usually listed with [`channels!`](crate::channels); they are served
+    /// Registers channels, usually listed with [`channels!`](macro@crate::channels); they are served
     /// on the WebSocket at `{prefix}/ws`.
     pub fn channels(mut self, channels: impl IntoIterator<Item = crate::channels::ChannelDef>) -> Self {
         self.channels.extend(channels);

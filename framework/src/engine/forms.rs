@@ -3,7 +3,7 @@
 //!
 //! A form is a struct with `validator` rules and per-field metadata, declared with
 //! [`#[mizan::form]`](crate::form), plus an implementation of [`Form`] with its `on_submit`.
-//! Registering it with [`forms!`](crate::forms) adds three server functions:
+//! Registering it with [`forms!`](macro@crate::forms) adds three server functions:
 //!
 //! | function | answers |
 //! |---|---|

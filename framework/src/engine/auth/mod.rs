@@ -5,6 +5,7 @@ pub mod functions;
 pub mod password;
 pub mod sessions;
 pub mod throttle;
+mod user_entity;
 pub mod users;
 
 use std::sync::Arc;

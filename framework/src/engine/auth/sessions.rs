@@ -17,7 +17,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
 };
 
-use super::users;
+use super::user_entity;
 use crate::core::secret::SecretKey;
 
 /// Name of the session cookie; over TLS it is named with
@@ -144,7 +144,7 @@ impl Sessions {
     }
 
     /// The user of a live session; an expired session is deleted and gives `None`.
-    pub async fn resolve(&self, token: &str) -> Result<Option<users::entity::Model>, DbErr> {
+    pub async fn resolve(&self, token: &str) -> Result<Option<user_entity::Model>, DbErr> {
         let id = self.id(token);
         let Some(session) = entity::Entity::find_by_id(id.clone()).one(&self.db).await? else { return Ok(None) };
         let now = (self.config.clock)();
@@ -154,7 +154,7 @@ impl Sessions {
             entity::Entity::delete_by_id(id).exec(&self.db).await?;
             return Ok(None);
         }
-        let Some(user) = users::entity::Entity::find_by_id(session.user_id).one(&self.db).await? else {
+        let Some(user) = user_entity::Entity::find_by_id(session.user_id).one(&self.db).await? else {
             return Ok(None);
         };
         // Record activity at most once a minute: one write per minute, not per request.
@@ -214,6 +214,7 @@ pub(crate) async fn end_all_for(db: &impl ConnectionTrait, user_id: i32, keep: O
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::auth::users;
 
     #[actix_web::test]
     async fn cookies_are_http_only_lax_and_secure_over_tls_or_when_configured() {

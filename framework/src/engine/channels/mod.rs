@@ -3,7 +3,7 @@
 //! A channel is a type implementing [`Channel`]: its subscription parameters, the messages the
 //! server sends, the messages clients may send, who may subscribe and which group a
 //! subscription joins. Register channels with [`Mizan::channels`](crate::Mizan::channels) and
-//! [`channels!`](crate::channels). Every browser tab opens one WebSocket at
+//! [`channels!`](macro@crate::channels). Every browser tab opens one WebSocket at
 //! `/api/mizan/ws` and multiplexes its subscriptions on it (see the wire protocol in the
 //! crate's README).
 //!
@@ -118,7 +118,7 @@ use crate::core::validation;
 use crate::engine::ctx::Ctx;
 
 /// A typed channel. Implement it for a marker type and register it with
-/// [`channels!`](crate::channels).
+/// [`channels!`](macro@crate::channels).
 #[allow(async_fn_in_trait)] // Channel hooks run on one worker thread: their futures need not be `Send`.
 pub trait Channel: Sized + 'static {
     /// The channel's name, as clients subscribe to it (`"chat"`).

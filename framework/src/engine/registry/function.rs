@@ -175,7 +175,7 @@ impl FunctionDef {
     }
 
     /// Runs the function on a JSON arguments object, without the checks of
-    /// [`invoke`](FunctionDef::invoke): the output comes back as JSON text.
+    /// `invoke` (authorization, limits, time limit, panic guard): the output comes back as JSON text.
     pub fn call(&self, ctx: Ctx, arguments: &[u8]) -> LocalBoxFuture<'static, Result<String, Error>> {
         (self.handler)(ctx, arguments)
     }
