@@ -169,8 +169,11 @@ pub(crate) fn declare(
             let name = meta.rename.map_or_else(|| rename(meta.ident, rename_all), str::to_owned);
             // Skipped fields (`#[serde(skip)]`) are not part of the form.
             let property = properties.get(&name)?;
-            let rules: Vec<Value> =
-                property.get("x-mizan-rules").and_then(Value::as_array).cloned().unwrap_or_default();
+            let rules: Vec<Value> = property
+                .get(crate::core::protocol::RULES_EXTENSION)
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
             let choices = meta.choices.map(|choices| choices()).or_else(|| enum_choices(&property));
             let widget = meta.widget.unwrap_or_else(|| infer_widget(&name, &property, &rules, choices.is_some()));
             Some(FieldSchema {

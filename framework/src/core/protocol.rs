@@ -1,5 +1,5 @@
 //! The wire protocol's constants: one definition, shared by the server and, through
-//! [`crate::codegen::protocol_typescript`], by the TypeScript runtime.
+//! `codegen::protocol_typescript`, by the TypeScript runtime.
 
 /// Default URL prefix of every Mizan endpoint.
 pub const API_PREFIX: &str = "/api/mizan";
@@ -28,6 +28,13 @@ pub const FORM_ERROR_KEY: &str = "__all__";
 pub const SOCKET_HEADER: &str = "X-Mizan-Socket";
 /// Header carrying the correlation id of every response.
 pub const REQUEST_ID_HEADER: &str = "X-Request-Id";
+/// JSON Schema extension holding a field's validation rules (`[{"rule": "length", "min": 1}]`):
+/// written by the macros from `#[validate(...)]`, read by the form schema and by codegen,
+/// which turns them into Zod. (`mizan-macros` cannot import it; a test holds its copy equal.)
+pub const RULES_EXTENSION: &str = "x-mizan-rules";
+/// JSON Schema extension that lets codegen type a 64-bit integer field as a JavaScript
+/// `number` (`#[schemars(extend("x-mizan-int64" = "number"))]`).
+pub const INT64_EXTENSION: &str = "x-mizan-int64";
 
 macro_rules! error_codes {
     ($($(#[doc = $doc:literal])* $variant:ident = ($code:literal, $status:literal)),+ $(,)?) => {
@@ -93,6 +100,12 @@ impl std::fmt::Display for ErrorCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_macros_write_the_rules_under_this_extension() {
+        let rules = include_str!("../../macros/src/rules.rs");
+        assert!(rules.contains(&format!("const EXTENSION: &str = {RULES_EXTENSION:?};")), "macros/src/rules.rs");
+    }
 
     #[test]
     fn codes_serialise_as_their_wire_names() {

@@ -2,6 +2,8 @@
 
 use serde_json::{Map, Value};
 
+pub use crate::core::protocol::INT64_EXTENSION;
+
 /// A schema that cannot be expressed in TypeScript without losing information.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{path}: {reason}")]
@@ -78,9 +80,6 @@ fn single_type(kind: &str, schema: &Map<String, Value>, path: &str) -> Result<St
         }
     })
 }
-
-/// The extension that lets one 64-bit integer field be a `number`.
-pub const INT64_EXTENSION: &str = "x-mizan-int64";
 
 fn is_wide(format: &str) -> bool {
     matches!(format, "int64" | "uint64" | "int128" | "uint128" | "uint" | "int")

@@ -13,8 +13,7 @@ use serde_json::{Map, Value};
 
 use super::typescript::{literal, property_name, reference_name};
 
-/// The schema extension holding a field's validation rules.
-pub(super) const RULES_EXTENSION: &str = "x-mizan-rules";
+pub(super) use crate::core::protocol::RULES_EXTENSION;
 
 /// The Zod expression for `schema`; a top-level object lists its fields one per line.
 pub(super) fn zod(schema: &Value) -> String {
