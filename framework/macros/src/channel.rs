@@ -24,13 +24,16 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
     }
     let self_ty = &item.self_ty;
     let line = quote_spanned!(self_ty.span()=> ::core::line!());
+    // Mizan's trait by its full path (the impl may name it through an alias): on an impl of
+    // another trait, the one error is that the type is not a `Channel`, on the marked impl.
+    let name = quote_spanned!(trait_path.span()=> <#self_ty as ::mizan::channels::Channel>::NAME);
     Ok(quote! {
         #item
 
         // So `codegen --check` can report the channel when no `channels!` lists it.
         ::mizan::__private::inventory::submit! {
             ::mizan::__private::Declared::new(
-                <#self_ty as #trait_path>::NAME,
+                #name,
                 ::mizan::__private::DeclaredKind::Channel,
                 ::core::module_path!(),
                 ::core::file!(),

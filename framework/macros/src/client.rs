@@ -75,26 +75,28 @@ impl Errors {
 pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let function: ItemFn = syn::parse2(item)?;
     let mut errors = Errors::default();
-    let options = parse_options(attr, &mut errors);
+    let options = parse_options(attr, ACCEPTED, &mut errors);
     let params = parse_params(&function, &mut errors);
     validate(&function, &options, &params, &mut errors);
     errors.finish()?;
     Ok(emit(&function, &options, &params))
 }
 
-pub(crate) fn parse_options(attr: TokenStream, errors: &mut Errors) -> Options {
+/// The options shared by `#[mizan::client]` and `#[mizan::form]`; `accepted` lists what the
+/// macro at hand accepts, for the messages about unknown options.
+pub(crate) fn parse_options(attr: TokenStream, accepted: &str, errors: &mut Errors) -> Options {
     let mut options = Options::default();
     let metas = match Punctuated::<Meta, Token![,]>::parse_terminated.parse2(attr) {
         Ok(metas) => metas,
         Err(error) => {
-            errors.push(syn::Error::new(error.span(), format!("{error}; {ACCEPTED}")));
+            errors.push(syn::Error::new(error.span(), format!("{error}; {accepted}")));
             return options;
         }
     };
     let mut seen = std::collections::HashSet::new();
     for meta in metas {
         let Some(key) = meta.path().get_ident().map(Ident::to_string) else {
-            errors.push(syn::Error::new(meta.path().span(), ACCEPTED));
+            errors.push(syn::Error::new(meta.path().span(), accepted.to_owned()));
             continue;
         };
         let Meta::NameValue(pair) = &meta else {
@@ -102,7 +104,7 @@ pub(crate) fn parse_options(attr: TokenStream, errors: &mut Errors) -> Options {
                 "name" | "context" | "auth" | "invalidates" | "body_limit" => {
                     format!("`{key}` expects a value: `{key} = ...`")
                 }
-                _ => format!("unknown argument `{key}`; {ACCEPTED}"),
+                _ => format!("unknown argument `{key}`; {accepted}"),
             };
             errors.push(syn::Error::new(meta.span(), message));
             continue;
@@ -153,7 +155,7 @@ pub(crate) fn parse_options(attr: TokenStream, errors: &mut Errors) -> Options {
                 )),
                 other => options.body_limit = Some(other.clone()),
             },
-            _ => errors.push(syn::Error::new(pair.path.span(), format!("unknown argument `{key}`; {ACCEPTED}"))),
+            _ => errors.push(syn::Error::new(pair.path.span(), format!("unknown argument `{key}`; {accepted}"))),
         }
     }
     options

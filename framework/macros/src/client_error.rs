@@ -42,6 +42,12 @@ pub(crate) fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         let mut message = None;
         for attr in variant.attrs.iter().filter(|attr| attr.path().is_ident("client_error")) {
             let result = attr.parse_nested_meta(|meta| {
+                if !meta.path.is_ident("status") && !meta.path.is_ident("message") {
+                    let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+                    return Err(meta.error(format!(
+                        "unknown option `{key}`; `#[client_error]` accepts `status = <u16>` and `message = \"...\"`"
+                    )));
+                }
                 let value: Expr = meta.value()?.parse()?;
                 if meta.path.is_ident("status") {
                     match &value {
@@ -56,13 +62,11 @@ pub(crate) fn expand(input: TokenStream) -> syn::Result<TokenStream> {
                             return Err(syn::Error::new(other.span(), "`status` expects an HTTP status, e.g. 409"))
                         }
                     }
-                } else if meta.path.is_ident("message") {
+                } else {
                     match &value {
                         Expr::Lit(ExprLit { lit: Lit::Str(text), .. }) => message = Some(text.value()),
                         other => return Err(syn::Error::new(other.span(), "`message` expects a string literal")),
                     }
-                } else {
-                    return Err(meta.error("`client_error` accepts `status = <u16>` and `message = \"...\"`"));
                 }
                 Ok(())
             });
@@ -218,6 +222,6 @@ mod tests {
         ))
         .unwrap_err()
         .to_string();
-        assert!(error.contains("accepts"), "{error}");
+        assert!(error.contains("unknown option `colour`; `#[client_error]` accepts"), "{error}");
     }
 }

@@ -46,7 +46,10 @@ struct FieldOptions {
 }
 
 pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    let mut item: ItemStruct = syn::parse2(item)?;
+    let mut item: ItemStruct = crate::rules::struct_item(
+        item,
+        "`#[mizan::form]` goes on a struct with named fields, one per form field: `pub struct ContactForm { ... }`",
+    )?;
     let mut errors = Errors::default();
 
     // Split `title` from the options shared with `#[mizan::client]`.
@@ -70,7 +73,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
             shared.push(meta);
         }
     }
-    let options = client::parse_options(quote!(#shared), &mut errors);
+    let options = client::parse_options(quote!(#shared), ACCEPTED, &mut errors);
     let name = match &options.name {
         Some(name) if client::is_valid_name(&name.value()) => name.value(),
         Some(name) => {
@@ -106,6 +109,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
     let ident = &item.ident;
     let mut field_metas = Vec::new();
     let mut helpers = Vec::new();
+    let mut has_rules = false;
     for field in fields.named.iter_mut() {
         let field_ident = field.ident.clone().expect("named fields have names");
         let mut field_options = FieldOptions::default();
@@ -115,6 +119,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
         field.attrs.retain(|attr| !attr.path().is_ident("field"));
         if let Some(rules) = crate::rules::rules_attribute(&field.attrs) {
             field.attrs.push(syn::parse_quote!(#rules));
+            has_rules = true;
         }
         let rename = serde_value(&field.attrs, "rename");
         let optional = |value: Option<&LitStr>| match value {
@@ -174,6 +179,11 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
                 choices: #choices,
             }
         });
+    }
+    if has_rules {
+        if let Err(error) = crate::rules::derive_below(&item.attrs, "#[mizan::form]") {
+            errors.push(error);
+        }
     }
     errors.finish()?;
 
@@ -330,6 +340,7 @@ mod tests {
             quote!(name = "contact", title = "Contact us", auth = true),
             quote!(
                 /// Write to us.
+                #[derive(Deserialize, JsonSchema, Validate)]
                 #[serde(rename_all = "camelCase")]
                 pub struct ContactForm {
                     #[field(label = "Your name", placeholder = "Ann", widget = "textarea", initial = "x", choices = [("a", "A")])]
@@ -405,5 +416,23 @@ mod tests {
             )
         )
         .contains("invalid form name"));
+        assert!(error(
+            quote!(name = "f"),
+            quote!(
+                enum F {
+                    A,
+                }
+            )
+        )
+        .contains("goes on a struct"));
+        let message = error(
+            quote!(name = "f", colour = "red"),
+            quote!(
+                struct F {
+                    a: String,
+                }
+            ),
+        );
+        assert!(message.contains("unknown argument `colour`; `#[mizan::form]` accepts"), "{message}");
     }
 }

@@ -20,7 +20,7 @@ pub fn client(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// Records a `Channel` impl for `codegen --check`. See `mizan::channel`.
 #[proc_macro_attribute]
 pub fn channel(attr: TokenStream, item: TokenStream) -> TokenStream {
-    channel::expand(attr.into(), item.into()).unwrap_or_else(syn::Error::into_compile_error).into()
+    keep_item_on_error(channel::expand(attr.into(), item.clone().into()), item)
 }
 
 /// Derives `mizan::ClientError` for a function's own error enum. See `mizan::ClientError`.
@@ -53,16 +53,18 @@ pub fn embed_dir(input: TokenStream) -> TokenStream {
 /// Carries a struct's `#[validate]` rules into its JSON Schema for codegen. See `mizan::rules`.
 #[proc_macro_attribute]
 pub fn rules(attr: TokenStream, item: TokenStream) -> TokenStream {
-    let attr = proc_macro2::TokenStream::from(attr);
-    if !attr.is_empty() {
-        return syn::Error::new_spanned(attr, "`#[mizan::rules]` takes no arguments").into_compile_error().into();
-    }
-    let mut item = syn::parse_macro_input!(item as syn::ItemStruct);
-    for field in item.fields.iter_mut() {
-        if let Some(extra) = rules::rules_attribute(&field.attrs) {
-            let extra: syn::Attribute = syn::parse_quote!(#extra);
-            field.attrs.push(extra);
+    keep_item_on_error(rules::expand(attr.into(), item.clone().into()), item)
+}
+
+/// The expansion of a macro that only adds to its item, or, on misuse, the error with the item
+/// unchanged: the error is then the only one, without others about the item having vanished.
+fn keep_item_on_error(expansion: syn::Result<proc_macro2::TokenStream>, item: TokenStream) -> TokenStream {
+    match expansion {
+        Ok(expansion) => expansion.into(),
+        Err(error) => {
+            let mut item = proc_macro2::TokenStream::from(item);
+            item.extend(error.into_compile_error());
+            item.into()
         }
     }
-    quote::quote!(#item).into()
 }

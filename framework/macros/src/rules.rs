@@ -11,6 +11,69 @@ use syn::{Attribute, Expr, Lit};
 /// Name of the schema extension; codegen reads it (`mizan::codegen`).
 const EXTENSION: &str = "x-mizan-rules";
 
+/// `#[mizan::rules]`: the struct, with `rules_attribute` added to each field that has rules.
+pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    if !attr.is_empty() {
+        return Err(syn::Error::new_spanned(attr, "`#[mizan::rules]` takes no arguments"));
+    }
+    let mut item = struct_item(item, "`#[mizan::rules]` goes on a struct whose fields have `#[validate(...)]` rules")?;
+    let mut has_rules = false;
+    for field in item.fields.iter_mut() {
+        if let Some(extra) = rules_attribute(&field.attrs) {
+            field.attrs.push(syn::parse_quote!(#extra));
+            has_rules = true;
+        }
+    }
+    if has_rules {
+        derive_below(&item.attrs, "#[mizan::rules]")?;
+    }
+    Ok(quote!(#item))
+}
+
+/// The `JsonSchema` derive reads the attributes `rules_attribute` adds only when it comes
+/// after the macro that adds them (`attrs` are the attributes below that macro's own): above
+/// it, the rules would silently be missing from the schema.
+pub(crate) fn derive_below(attrs: &[Attribute], macro_name: &str) -> syn::Result<()> {
+    fn mentions(tokens: TokenStream, name: &str) -> bool {
+        tokens.into_iter().any(|token| match token {
+            proc_macro2::TokenTree::Ident(ident) => ident == name,
+            proc_macro2::TokenTree::Group(group) => mentions(group.stream(), name),
+            _ => false,
+        })
+    }
+    let derived = attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("derive") || attr.path().is_ident("cfg_attr"))
+        .any(|attr| mentions(quote!(#attr), "JsonSchema"));
+    if derived {
+        return Ok(());
+    }
+    Err(syn::Error::new(
+        proc_macro2::Span::call_site(),
+        format!(
+            "`{macro_name}` adds the field rules for the `JsonSchema` derive, which must come below it: \
+`{macro_name}` first, then `#[derive(Deserialize, JsonSchema, Validate)]`"
+        ),
+    ))
+}
+
+/// The struct an attribute macro is put on; anything else is `message`, pointed at the item's
+/// name (or its first token when it has none).
+pub(crate) fn struct_item(item: TokenStream, message: &str) -> syn::Result<syn::ItemStruct> {
+    use syn::spanned::Spanned;
+    let span = match syn::parse2::<syn::Item>(item)? {
+        syn::Item::Struct(item) => return Ok(item),
+        syn::Item::Enum(item) => item.ident.span(),
+        syn::Item::Union(item) => item.ident.span(),
+        syn::Item::Fn(item) => item.sig.ident.span(),
+        syn::Item::Type(item) => item.ident.span(),
+        syn::Item::Trait(item) => item.ident.span(),
+        syn::Item::Impl(item) => item.self_ty.span(),
+        other => other.span(),
+    };
+    Err(syn::Error::new(span, message))
+}
+
 /// `#[schemars(extend("x-mizan-rules" = [...]))]` for a field with `#[validate]` attributes,
 /// or nothing. Rules it does not understand are left to `validator`, which reports misuse.
 pub(crate) fn rules_attribute(attrs: &[Attribute]) -> Option<TokenStream> {
@@ -107,6 +170,33 @@ mod tests {
         assert!(out.contains("\"other\" : \"password\""), "{out}");
         let out = rules(quote!(#[validate(must_match(other = password))]));
         assert!(out.contains("\"other\" : \"password\""), "{out}");
+    }
+
+    #[test]
+    fn the_json_schema_derive_must_come_below() {
+        let item = quote!(
+            #[derive(Deserialize, schemars::JsonSchema, Validate)]
+            struct S {
+                #[validate(email)]
+                a: String,
+            }
+        );
+        assert!(expand(quote!(), item).is_ok());
+        let item = quote!(
+            #[derive(Deserialize, Validate)]
+            struct S {
+                #[validate(email)]
+                a: String,
+            }
+        );
+        let error = expand(quote!(), item).unwrap_err().to_string();
+        assert!(error.contains("must come below it"), "{error}");
+        let item = quote!(
+            struct S {
+                a: String,
+            }
+        );
+        assert!(expand(quote!(), item).is_ok(), "nothing to carry without rules");
     }
 
     #[test]

@@ -1,0 +1,5 @@
+pub struct Lobby;
+
+fn main() {
+    let _ = mizan::channels![Lobby];
+}
