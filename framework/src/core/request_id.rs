@@ -12,7 +12,8 @@ pub(crate) fn current() -> Option<String> {
     REQUEST_ID.try_with(Clone::clone).ok()
 }
 
-/// Runs `future` as the handling of request `id`.
-pub(crate) async fn scope<F: Future>(id: String, future: F) -> F::Output {
-    REQUEST_ID.scope(id, future).await
+/// `future` as the handling of request `id`. (Not an `async fn`: a page's or a call's future
+/// is large, and every async layer around it would copy it once more per request.)
+pub(crate) fn scope<F: Future>(id: String, future: F) -> tokio::task::futures::TaskLocalFuture<String, F> {
+    REQUEST_ID.scope(id, future)
 }

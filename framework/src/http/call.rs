@@ -46,7 +46,9 @@ pub(super) async fn call(
     let deadline = shared.body_timeout.map(|timeout| tokio::time::Instant::now() + timeout);
     let ctx = shared.ctx(request.clone());
     let limits = Limits { body: limit, ..shared.limits };
-    let result = function.invoke(&ctx, &limits, read_body(payload, limit, deadline)).await?;
+    // Pinned here, so that the layers of the run pass a pointer to it, not the future itself.
+    let body = std::pin::pin!(read_body(payload, limit, deadline));
+    let result = function.invoke(&ctx, &limits, body).await?;
     push_invalidations(request, &ctx).await;
     // `{"result": <output>, "invalidate": [...]}`, written directly: the output is JSON already.
     let mut response = String::with_capacity(result.len() + 16);

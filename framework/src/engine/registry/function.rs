@@ -161,17 +161,16 @@ impl FunctionDef {
     /// Runs the function for a client: authorized, within `limits`, guarded (see
     /// [`invoke`]); the output comes back as JSON text.
     /// `arguments` is awaited once the caller is authorized (a request body is read then).
-    pub(crate) async fn invoke<B: Input + AsRef<[u8]>>(
-        &self,
-        ctx: &Ctx,
-        limits: &Limits,
-        arguments: impl Future<Output = Result<B, Error>>,
-    ) -> Result<String, Error> {
+    pub(crate) fn invoke<'a, B: Input + AsRef<[u8]> + 'a>(
+        &'a self,
+        ctx: &'a Ctx,
+        limits: &'a Limits,
+        arguments: impl Future<Output = Result<B, Error>> + 'a,
+    ) -> impl Future<Output = Result<String, Error>> + 'a {
         let access = Access { level: self.meta.auth, predicate: self.predicate.as_ref() };
-        invoke(Label::Function(self.meta.name), access, ctx, limits, arguments, |arguments| {
+        invoke(Label::Function(self.meta.name), access, ctx, limits, arguments, move |arguments| {
             self.call(ctx.clone(), arguments.as_ref())
         })
-        .await
     }
 
     /// Runs the function on a JSON arguments object, without the checks of
