@@ -110,6 +110,11 @@ pub struct FormMeta {
 ///
 /// Implement it for a struct declared with [`#[mizan::form]`](crate::form).
 #[allow(async_fn_in_trait)] // Handlers run on one worker thread: their futures need not be `Send`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a Mizan form",
+    label = "not a form: `forms!` takes structs declared with `#[mizan::form]` that implement `mizan::Form`",
+    note = "declare the struct with `#[mizan::form]` and implement `mizan::Form` for it (its `on_submit`)"
+)]
 pub trait Form: FormDeclaration + DeserializeOwned + JsonSchema + validator::Validate + Sized + 'static {
     /// What a successful submission returns to the client.
     type Output: Serialize + JsonSchema + 'static;

@@ -156,6 +156,12 @@ impl Channel for StaffOnly {
 }
 
 /// The fixtures' app (functions, `HeaderUsers`) with the channels above.
+#[test]
+fn a_channel_without_client_messages_says_so() {
+    assert!(!mizan::channels::ChannelDef::of::<News>().accepts_messages());
+    assert!(mizan::channels::ChannelDef::of::<Room>().accepts_messages());
+}
+
 fn app() -> Mizan {
     fixtures::app().channels(mizan::channels![Room, Members, News, Announcements, StaffRoom, StaffOnly])
 }
@@ -496,7 +502,9 @@ async fn client_messages_run_on_receive_and_reach_the_whole_room() {
     // A channel that accepts no messages.
     ann.subscribed(2, "news", json!({ "room": "chat" })).await;
     ann.send(json!({ "type": "send", "id": 2, "data": { "text": "hi" } })).await;
-    assert_error(&ann.recv().await, json!(2), "BAD_REQUEST");
+    let reply = ann.recv().await;
+    assert_error(&reply, json!(2), "BAD_REQUEST");
+    assert!(reply["error"]["message"].as_str().unwrap().contains("does not accept messages"), "{reply}");
     // No such subscription.
     ann.send(json!({ "type": "send", "id": 99, "data": { "text": "hi" } })).await;
     assert_error(&ann.recv().await, json!(99), "NOT_FOUND");

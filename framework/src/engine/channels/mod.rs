@@ -120,6 +120,11 @@ use crate::engine::ctx::Ctx;
 /// A typed channel. Implement it for a marker type and register it with
 /// [`channels!`](macro@crate::channels).
 #[allow(async_fn_in_trait)] // Channel hooks run on one worker thread: their futures need not be `Send`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a Mizan channel",
+    label = "does not implement `mizan::channels::Channel`",
+    note = "implement `Channel` for `{Self}` (with `#[mizan::channel]` on the impl)"
+)]
 pub trait Channel: Sized + 'static {
     /// The channel's name, as clients subscribe to it (`"chat"`).
     const NAME: &'static str;
@@ -213,11 +218,12 @@ pub struct ChannelDef {
 impl ChannelDef {
     /// The definition of channel `C`.
     pub fn of<C: Channel>() -> Self {
-        let probe = SchemaGenerator::default().into_root_schema_for::<C::ClientMessage>();
+        // `NoMessages` is the schema `false`, which a root schema writes as `{"not": {}}`.
+        let probe = SchemaGenerator::default().subschema_for::<C::ClientMessage>();
         Self {
             name: C::NAME,
             auth: C::AUTH,
-            accepts_messages: probe.as_bool() != Some(false),
+            accepts_messages: probe.as_bool() != Some(false) && probe.as_value() != &serde_json::json!({ "not": {} }),
             params_schema: |generator| generator.subschema_for::<C::Params>(),
             server_schema: |generator| generator.subschema_for::<C::ServerMessage>(),
             client_schema: |generator| generator.subschema_for::<C::ClientMessage>(),
