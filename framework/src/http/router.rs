@@ -55,6 +55,9 @@ async fn dispatch(request: HttpRequest, payload: web::Payload, shared: web::Data
     crate::http::request_log::traced(&traced_request, route(request, payload, shared)).await
 }
 
+/// Every endpoint but calls is boxed: an `async fn` future is as large as its largest branch,
+/// and actix moves this one into place for every request. Unboxed, the socket handshake made it
+/// 8.8 KB, and copying it cost calls about 10 % of their throughput; boxed, it is under 1 KB.
 async fn route(request: HttpRequest, payload: web::Payload, shared: web::Data<Shared>) -> HttpResponse {
     let path = request.path().strip_prefix(shared.prefix.as_str()).unwrap_or_default().trim_start_matches('/');
     let (endpoint, name) = match path.split_once('/') {
@@ -68,23 +71,23 @@ async fn route(request: HttpRequest, payload: web::Payload, shared: web::Data<Sh
             _ => return method_not_allowed(&request, "POST"),
         },
         ("context", None) => match method {
-            Method::GET => Ok(context::bundle(&request, &shared).await),
+            Method::GET => Ok(Box::pin(context::bundle(&request, &shared)).await),
             _ => return method_not_allowed(&request, "GET"),
         },
         ("context", Some(name)) if !name.is_empty() && !name.contains('/') => match method {
-            Method::GET => context::single(&request, name, &shared).await,
+            Method::GET => Box::pin(context::single(&request, name, &shared)).await,
             _ => return method_not_allowed(&request, "GET"),
         },
         ("ws", None) => match method {
-            Method::GET => return socket::websocket(request, payload, shared).await,
+            Method::GET => return Box::pin(socket::websocket(request, payload, shared)).await,
             _ => return method_not_allowed(&request, "GET"),
         },
         ("health", None) => match method {
-            Method::GET | Method::HEAD => return health(&shared).await,
+            Method::GET | Method::HEAD => return Box::pin(health(&shared)).await,
             _ => return method_not_allowed(&request, "GET, HEAD"),
         },
         ("manifest", None) => match method {
-            Method::GET => manifest::manifest(&request, &shared).await,
+            Method::GET => Box::pin(manifest::manifest(&request, &shared)).await,
             _ => return method_not_allowed(&request, "GET"),
         },
         _ => Err(Error::not_found(format!("no Mizan endpoint at {}", request.path()))),
