@@ -430,7 +430,7 @@ impl MizanApp {
     /// The handle that broadcasts to the app's channels from anywhere (background tasks,
     /// timers); `None` when the app has no channels.
     pub fn channels(&self) -> Option<crate::channels::Channels> {
-        self.0.channels.as_ref().map(|channels| crate::channels::Channels::new(Arc::clone(&channels.layer)))
+        self.0.services.channels.clone()
     }
 
     /// Begins a graceful shutdown: channel sockets are closed with code 1001 ("going away", the

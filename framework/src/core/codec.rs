@@ -38,18 +38,22 @@ pub(crate) fn decode_value<T: DeserializeOwned>(value: serde_json::Value, what: 
 
 /// Refuses a parsed JSON value nested deeper than `max` arrays/objects.
 pub(crate) fn check_value_depth(value: &serde_json::Value, max: usize) -> Result<(), Error> {
-    fn depth(value: &serde_json::Value, max: usize) -> bool {
-        let children: Box<dyn Iterator<Item = &serde_json::Value>> = match value {
-            serde_json::Value::Array(items) => Box::new(items.iter()),
-            serde_json::Value::Object(entries) => Box::new(entries.values()),
-            _ => return true,
-        };
-        max > 0 && children.into_iter().all(|child| depth(child, max - 1))
+    fn within(value: &serde_json::Value, max: usize) -> bool {
+        match value {
+            serde_json::Value::Array(items) => max > 0 && items.iter().all(|item| within(item, max - 1)),
+            serde_json::Value::Object(entries) => max > 0 && entries.values().all(|entry| within(entry, max - 1)),
+            _ => true,
+        }
     }
-    match depth(value, max) {
+    match within(value, max) {
         true => Ok(()),
-        false => Err(Error::bad_request(format!("the arguments are nested more than {max} levels deep"))),
+        false => Err(too_deep(max)),
     }
+}
+
+/// The error of arguments nested more than `max` levels deep.
+fn too_deep(max: usize) -> Error {
+    Error::bad_request(format!("the arguments are nested more than {max} levels deep"))
 }
 
 /// Refuses JSON nested deeper than `max` arrays/objects, without parsing it.
@@ -74,7 +78,7 @@ pub(crate) fn check_depth(body: &[u8], max: usize) -> Result<(), Error> {
             b'[' | b'{' => {
                 depth += 1;
                 if depth > max {
-                    return Err(Error::bad_request(format!("the arguments are nested more than {max} levels deep")));
+                    return Err(too_deep(max));
                 }
             }
             b']' | b'}' => depth = depth.saturating_sub(1),
